@@ -1,0 +1,218 @@
+"""The domain model: every piece of text keeps its provenance (source, chapter, page).
+
+Plain dataclasses, no behaviour beyond small derived helpers, so every layer
+(ingest, index, qa, podcast, CLI, app) speaks the same language.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+
+
+def count_words(text: str) -> int:
+    """Words as a reader would count them (letters/digits runs, contractions kept whole)."""
+    return len(_WORD.findall(text))
+
+
+class SourceKind(StrEnum):
+    BOOK = "book"
+    PAPER = "paper"
+    DOCUMENT = "document"
+
+
+class ChapterKind(StrEnum):
+    """What a chapter is, so a reader can hide what is not the body of the work."""
+
+    FRONT_MATTER = "front_matter"  # title page, imprint, copyright, contents, dedication
+    PART = "part"  # a grouping heading whose children carry the text
+    CHAPTER = "chapter"  # body text (a book chapter or a paper section)
+    ABSTRACT = "abstract"
+    BACK_MATTER = "back_matter"  # colophon, licence, notes, about the author
+    REFERENCES = "references"
+    INDEX = "index"
+
+    @property
+    def is_body(self) -> bool:
+        return self in (ChapterKind.CHAPTER, ChapterKind.ABSTRACT, ChapterKind.PART)
+
+
+@dataclass
+class PageSpan:
+    """The text from char `start` on (within a chapter) is on page `page` (1-based)."""
+
+    start: int
+    page: int
+
+
+@dataclass
+class Chapter:
+    """One entry of a source's table of contents, with its own text.
+
+    `index` is 1-based in reading order over the whole source and is what users
+    type as a chapter number. `parent` is the index of the enclosing chapter.
+    """
+
+    index: int
+    title: str
+    text: str
+    level: int = 0
+    kind: ChapterKind = ChapterKind.CHAPTER
+    parent: int | None = None
+    page_start: int | None = None  # PDF only, 1-based, inclusive
+    page_end: int | None = None
+    href: str | None = None  # EPUB spine document
+    anchor: str | None = None  # EPUB fragment id where the chapter starts
+    page_spans: list[PageSpan] = field(default_factory=list)
+    source_id: str = ""
+
+    @property
+    def id(self) -> str:
+        return chapter_id(self.source_id, self.index)
+
+    @property
+    def word_count(self) -> int:
+        return count_words(self.text)
+
+    @property
+    def pages(self) -> tuple[int, int] | None:
+        if self.page_start is None:
+            return None
+        return (self.page_start, self.page_end if self.page_end is not None else self.page_start)
+
+    def page_at(self, offset: int) -> int | None:
+        """The page a char offset of this chapter's text falls on (None for EPUB/text)."""
+        page = None
+        for span in self.page_spans:
+            if span.start > offset:
+                break
+            page = span.page
+        return page if page is not None else self.page_start
+
+
+def chapter_id(source_id: str, index: int) -> str:
+    return f"{source_id[:16]}:{index}"
+
+
+@dataclass
+class Source:
+    """One uploaded document. `id` is the sha256 of the file's bytes."""
+
+    id: str
+    title: str
+    kind: SourceKind
+    file_name: str
+    format: str  # "epub" | "pdf" | "text" | "markdown"
+    authors: list[str] = field(default_factory=list)
+    page_count: int | None = None
+    chapters: list[Chapter] = field(default_factory=list)
+    added_at: str = ""
+
+    @property
+    def word_count(self) -> int:
+        return sum(c.word_count for c in self.chapters)
+
+    def chapter(self, index: int) -> Chapter:
+        for c in self.chapters:
+            if c.index == index:
+                return c
+        raise KeyError(index)
+
+
+@dataclass
+class Passage:
+    """A retrievable unit of a chapter's text, with where it came from."""
+
+    id: str
+    source_id: str
+    chapter_id: str
+    chapter_index: int
+    text: str
+    start: int  # char offsets in the chapter text
+    end: int
+    pages: list[int] = field(default_factory=list)
+
+    @property
+    def page_label(self) -> str | None:
+        if not self.pages:
+            return None
+        first, last = self.pages[0], self.pages[-1]
+        return f"p. {first}" if first == last else f"pp. {first}–{last}"
+
+
+@dataclass
+class ScoredPassage:
+    passage: Passage
+    score: float
+    dense_rank: int | None = None
+    lexical_rank: int | None = None
+
+
+@dataclass
+class Citation:
+    """Rendered as [n]: the passage, a short quote from it, and where it is."""
+
+    number: int
+    passage_id: str
+    quote: str
+    chapter_title: str
+    chapter_index: int
+    source_id: str
+    source_title: str = ""
+    page: int | None = None
+
+
+@dataclass
+class Answer:
+    question: str
+    text: str  # with [n] markers
+    citations: list[Citation] = field(default_factory=list)
+    supported: bool = True  # False: "the selected chapters don't say"
+    scope_label: str = ""
+    closest: list[ScoredPassage] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # visible caveats (fallbacks, trimming)
+    unsupported_sentences: list[str] = field(default_factory=list)
+    backend: str = ""
+
+
+@dataclass
+class Host:
+    name: str
+    voice: str = ""
+
+
+@dataclass
+class Turn:
+    speaker: str  # a host name
+    text: str
+    passage_ids: list[str] = field(default_factory=list)
+    segment: int = 0
+
+
+@dataclass
+class Script:
+    title: str
+    hosts: list[Host]
+    turns: list[Turn]
+    segments: list[str] = field(default_factory=list)  # segment titles, by segment number
+    source_ids: list[str] = field(default_factory=list)
+    chapter_ids: list[str] = field(default_factory=list)
+    settings: dict = field(default_factory=dict)
+
+    @property
+    def word_count(self) -> int:
+        return sum(count_words(t.text) for t in self.turns)
+
+
+@dataclass
+class Episode:
+    id: str
+    script: Script
+    audio_path: str | None
+    transcript_path: str | None
+    duration_s: float | None
+    created_at: str
+    settings: dict = field(default_factory=dict)

@@ -1,0 +1,60 @@
+"""Shared fixtures: a temporary workspace, the shared real documents, and no internet."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_SOURCES = (REPO.parent / "shared" / "sources").resolve()
+BOOKS = SHARED_SOURCES / "books"
+PAPERS = SHARED_SOURCES / "papers"
+
+TIME_MACHINE = BOOKS / "wells_the-time-machine_se.epub"
+MOBY_DICK = BOOKS / "melville_moby-dick_idpf.epub"
+CHILDRENS_LIT = BOOKS / "curry_childrens-literature_idpf.epub"
+ALICE = BOOKS / "carroll_alice-in-wonderland_pg19033_epub2.epub"
+FREE_CULTURE = BOOKS / "lessig_free-culture.pdf"
+TRACEMONKEY = PAPERS / "tracemonkey-pldi-09.pdf"
+TULLY = PAPERS / "tully2010_heart-failure-programmes_hindawi_cc-by.pdf"
+
+_LOOPBACK = ("127.0.0.1", "::1", "localhost")
+_real_connect = socket.socket.connect
+
+
+def _guarded_connect(self: socket.socket, address):  # type: ignore[no-untyped-def]
+    host = address[0] if isinstance(address, tuple) else address
+    if isinstance(host, str) and (
+        host in _LOOPBACK or host.startswith("127.") or host.startswith("/")
+    ):
+        return _real_connect(self, address)
+    if self.family == socket.AF_UNIX:
+        return _real_connect(self, address)
+    raise OSError(f"tests may not reach the network (tried {address!r})")
+
+
+@pytest.fixture(autouse=True)
+def _block_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never reach the internet: only loopback connections are allowed."""
+    monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
+
+
+@pytest.fixture
+def workspace_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "folio-home"
+    monkeypatch.setenv("FOLIO_HOME", str(home))
+    return home
+
+
+@pytest.fixture
+def workspace(workspace_home: Path):
+    from pipelines.store import Workspace
+
+    return Workspace(workspace_home)
