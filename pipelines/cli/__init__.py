@@ -1,0 +1,68 @@
+"""`folio` — the command-line face of the same pipelines the app uses.
+
+Each command group lives in its own module and registers its subcommands here.
+A FolioError becomes one line on stderr and exit code 1; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from pipelines.errors import FolioError
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from pipelines.cli import library_cmds
+
+    parser = argparse.ArgumentParser(
+        prog="folio", description="Folio: read, ask, summarise and listen to your documents."
+    )
+    parser.add_argument("--home", help="workspace folder (default: FOLIO_HOME or ~/.folio)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in (library_cmds, *_optional_modules()):
+        module.register(commands)
+    return parser
+
+
+def _optional_modules() -> list:
+    """Command groups of later capabilities; each registers itself when present."""
+    import importlib
+
+    found = []
+    for name in ("qa_cmds", "podcast_cmds", "eval_cmds"):
+        try:
+            found.append(importlib.import_module(f"pipelines.cli.{name}"))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"pipelines.cli.{name}":
+                raise
+    return found
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return int(args.handler(args) or 0)
+    except FolioError as exc:
+        print(f"folio: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("folio: interrupted; run the command again to finish the work.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

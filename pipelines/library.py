@@ -1,0 +1,138 @@
+"""The library: adding, listing and removing sources as one unit of ingest + store + index.
+
+The CLI and the app both call these functions; neither talks to the parsers or the
+index directly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipelines import ingest
+from pipelines.errors import IngestError
+from pipelines.settings import Settings
+from pipelines.store import Workspace
+from pipelines.types import Chapter, Source
+
+log = logging.getLogger(__name__)
+
+SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_sources"
+SAMPLE_SUFFIXES = {".pdf", ".epub", ".txt", ".md"}
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class AddResult:
+    source: Source
+    created: bool  # False when the same bytes were already in the workspace
+
+
+def add_bytes(
+    ws: Workspace,
+    data: bytes,
+    file_name: str,
+    *,
+    settings: Settings | None = None,
+    progress: Progress | None = None,
+) -> AddResult:
+    """Parse, store and index one file. Re-adding the same bytes returns the existing source.
+
+    The source, its chapters and its passages are written in one transaction; vectors
+    follow, and `indexed_at` is set last, so a crash in between is repaired by
+    `index.repair` on the next open instead of leaving an unsearchable source.
+    """
+    settings = settings or ws.settings
+    existing = hashlib.sha256(data).hexdigest()
+    if ws.has_source(existing):
+        return AddResult(ws.get_source(existing), created=False)
+    source = ingest.parse_bytes(data, file_name, settings)
+    from pipelines.index import chunk_source, index_vectors
+
+    passages = chunk_source(source, settings=settings)
+    try:
+        ws.add_source(source, data, passages=passages)
+    except sqlite3.IntegrityError:  # another process added the same file meanwhile
+        return AddResult(ws.get_source(source.id), created=False)
+    index_vectors(ws, source.id, passages, progress=progress, settings=settings)
+    return AddResult(ws.get_source(source.id), created=True)
+
+
+def add_file(
+    ws: Workspace,
+    path: Path | str,
+    *,
+    settings: Settings | None = None,
+    progress: Progress | None = None,
+) -> AddResult:
+    path = Path(path)
+    if not path.is_file():
+        raise IngestError(path.name, "no such file.")
+    return add_bytes(ws, path.read_bytes(), path.name, settings=settings, progress=progress)
+
+
+def remove_source(ws: Workspace, source_id: str) -> None:
+    """Remove vectors first, then metadata: a crash in between leaves a source that
+    `repair` re-indexes, never vectors pointing at nothing the user can see."""
+    from pipelines.index import remove_source_index
+
+    remove_source_index(ws, source_id)
+    ws.remove_source(source_id)
+
+
+def ensure_samples(
+    ws: Workspace,
+    *,
+    settings: Settings | None = None,
+    files: Iterable[Path] | None = None,
+    progress: Progress | None = None,
+) -> list[AddResult]:
+    """Add the bundled sample sources (idempotent: same bytes are a no-op)."""
+    paths = files if files is not None else sorted(SAMPLE_DIR.glob("*"))
+    return [
+        add_file(ws, p, settings=settings, progress=progress)
+        for p in paths
+        if p.suffix.lower() in SAMPLE_SUFFIXES
+    ]
+
+
+# -- views shared by the CLI (--json) and the app -------------------------------------
+def source_summary(source: Source) -> dict[str, Any]:
+    return {
+        "id": source.id,
+        "title": source.title,
+        "authors": source.authors,
+        "kind": str(source.kind),
+        "format": source.format,
+        "file_name": source.file_name,
+        "pages": source.page_count,
+        "chapters": len(source.chapters),
+        "words": source.word_count,
+        "added_at": source.added_at,
+    }
+
+
+def chapter_tree(chapters: list[Chapter]) -> list[dict[str, Any]]:
+    """Nest chapters under their parents: the shape of `folio chapters --json`."""
+    nodes: dict[int, dict[str, Any]] = {}
+    roots: list[dict[str, Any]] = []
+    for c in chapters:
+        node = {
+            "index": c.index,
+            "title": c.title,
+            "level": c.level,
+            "kind": str(c.kind),
+            "pages": list(c.pages) if c.pages else None,
+            "words": c.word_count,
+            "children": [],
+        }
+        nodes[c.index] = node
+        parent = nodes.get(c.parent) if c.parent is not None else None
+        (parent["children"] if parent is not None else roots).append(node)
+    return roots
