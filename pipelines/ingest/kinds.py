@@ -22,6 +22,8 @@ _BACK = re.compile(
 _REFERENCES = re.compile(r"^(references|bibliography|works cited|literature cited|sources)$", re.I)
 _INDEX = re.compile(r"^(index|general index|subject index)$", re.I)
 _ABSTRACT = re.compile(r"^abstract$", re.I)
+# Printed title pages put the copyright line in the TOC: "Copyright, 1916, by ..."
+_FRONT_PREFIX = re.compile(r"^(copyright\b|©|\(c\) \d{4}|all rights reserved)", re.I)
 
 # epub:type values (EPUB 3 structural semantics) mapped to kinds
 _EPUB_TYPES = {
@@ -65,6 +67,8 @@ def kind_from_title(title: str) -> ChapterKind | None:
         return ChapterKind.FRONT_MATTER
     if _BACK.match(t):
         return ChapterKind.BACK_MATTER
+    if _FRONT_PREFIX.match(t):
+        return ChapterKind.FRONT_MATTER
     return None
 
 
