@@ -119,7 +119,11 @@ class Source:
         for c in self.chapters:
             if c.index == index:
                 return c
-        raise KeyError(index)
+        from pipelines.errors import NotFoundError
+
+        raise NotFoundError(
+            f"'{self.title}' has no chapter {index}; `folio chapters` lists the numbers."
+        )
 
 
 @dataclass
@@ -216,3 +220,15 @@ class Episode:
     duration_s: float | None
     created_at: str
     settings: dict = field(default_factory=dict)
+
+
+@dataclass
+class Summary:
+    """A chapter summary, a source summary or a paper brief, with its citations."""
+
+    kind: str  # "chapter" | "source" | "brief"
+    title: str
+    text: str  # markdown with [n] markers
+    citations: list[Citation] = field(default_factory=list)
+    backend: str = ""
+    notes: list[str] = field(default_factory=list)

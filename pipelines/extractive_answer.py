@@ -1,0 +1,117 @@
+"""The offline answer: a short lead-in naming the chapter, then the few best sentences
+of the evidence in text order, each cited. Honest extraction, no model."""
+
+from __future__ import annotations
+
+import re
+
+from pipelines.evidence import Evidence, Sentence
+from pipelines.llm.sentences import select_mmr
+from pipelines.naming import chapter_name
+from pipelines.types import Answer, Chapter, Citation
+
+MAX_SENTENCES = 3
+RELATIVE_FLOOR = 0.55  # keep sentences scoring at least this share of the best one
+
+
+def _lead_in(chapters: list[Chapter], pages: list[int]) -> str:
+    names = list(dict.fromkeys(chapter_name(c.title) for c in chapters))
+    where = names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
+    if pages:
+        first, last = min(pages), max(pages)
+        where += f" (p. {first})" if first == last else f" (pp. {first}–{last})"
+    return f"From {where}:"
+
+
+def _quote(text: str, limit: int = 60) -> str:
+    words = text.split()
+    return text if len(words) <= limit else " ".join(words[:limit]) + "…"
+
+
+def _page(chapter: Chapter | None, sentence: Sentence) -> int | None:
+    passage = sentence.hit.passage
+    if chapter is not None and chapter.page_spans:
+        return chapter.page_at(passage.start + sentence.start)
+    return passage.pages[0] if passage.pages else None
+
+
+_ANAPHOR = re.compile(
+    r"^[“\"]?(It|Its|This|That|These|Those|There|They|Their|He|His|She|Her|Such|So)\b"
+)
+
+
+def _with_continuation(unit: Sentence, units: list[Sentence]) -> Sentence:
+    """A sentence whose successor starts with 'It', 'There', 'This' ... is read with it:
+    the successor elaborates on it ("...a metallic framework. There was ivory in it")."""
+    if unit.size != 1:
+        return unit
+    for other in units:
+        if other.size == 2 and other.hit is unit.hit and other.start == unit.start:
+            rest = other.text[len(unit.text) :].strip()
+            if _ANAPHOR.match(rest) and len(rest.split()) <= 30:
+                return other
+    return unit
+
+
+def extractive_answer(
+    question: str,
+    evidence: Evidence,
+    chapters: dict[str, Chapter],
+    scope_label: str,
+    *,
+    source_titles: dict[str, str] | None = None,
+) -> Answer:
+    sentences = evidence.sentences
+    best = max((s.score for s in sentences), default=0.0)
+    picked = select_mmr(
+        [s.text for s in sentences],
+        [s.score for s in sentences],
+        MAX_SENTENCES,
+        min_score=best * RELATIVE_FLOOR,
+    )
+    chosen = sorted(
+        (_with_continuation(sentences[i], sentences) for i in picked),
+        key=lambda s: (
+            s.hit.passage.source_id,
+            s.hit.passage.chapter_index,
+            s.hit.passage.start + s.start,
+        ),
+    )
+    citations: list[Citation] = []
+    body: list[str] = []
+    numbers: dict[tuple[str, int], int] = {}
+    for sentence in chosen:
+        passage = sentence.hit.passage
+        chapter = chapters.get(passage.chapter_id)
+        key = (passage.id, sentence.start)
+        if key not in numbers:
+            numbers[key] = len(numbers) + 1
+            citations.append(
+                Citation(
+                    number=numbers[key],
+                    passage_id=passage.id,
+                    quote=_quote(sentence.text),
+                    chapter_title=chapter.title if chapter else "",
+                    chapter_index=passage.chapter_index,
+                    source_id=passage.source_id,
+                    source_title=(source_titles or {}).get(passage.source_id, ""),
+                    page=_page(chapter, sentence),
+                )
+            )
+        body.append(f"{sentence.text} [{numbers[key]}]")
+    used_chapters = [
+        chapters[c]
+        for c in dict.fromkeys(s.hit.passage.chapter_id for s in chosen)
+        if c in chapters
+    ]
+    pages = [c.page for c in citations if c.page is not None]
+    text = _lead_in(used_chapters, pages) + " " + " ".join(body) if body else ""
+    return Answer(
+        question=question,
+        text=text,
+        citations=citations,
+        supported=bool(body),
+        scope_label=scope_label,
+        closest=evidence.hits[:3],
+        backend="extractive",
+    )

@@ -1,0 +1,133 @@
+"""A two-host script written by a language model: an outline first (segments tied to
+passage keys), then the dialogue segment by segment with a running recap, so long
+episodes neither repeat nor drift. Every turn keeps the passage ids it draws on."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from pipelines.errors import BackendError
+from pipelines.llm.base import Message
+from pipelines.llm.parsing import complete_json
+from pipelines.podcast.material import Material, segment_budgets
+from pipelines.types import Host, Passage, Script, Turn, count_words
+
+if TYPE_CHECKING:
+    from pipelines.podcast.script import PodcastRequest
+
+log = logging.getLogger(__name__)
+
+MAX_PASSAGES_PER_SEGMENT = 6
+_STYLE = {
+    "deep-dive": "a warm, curious two-host deep dive: {a} explains, {b} asks sharp questions and reacts",
+    "debate": "a friendly debate: {a} defends the text's claims, {b} challenges them; both cite the text",
+    "brief": "a one-host brief: {a} alone, crisp and clear",
+}
+
+
+def _keyed(passages: list[Passage]) -> tuple[str, dict[str, Passage]]:
+    keys = {f"P{i}": p for i, p in enumerate(passages, 1)}
+    context = "\n\n".join(f"[{k}] {' '.join(p.text.split())}" for k, p in keys.items())
+    return context, keys
+
+
+def _dialogue_messages(
+    material: Material,
+    request: PodcastRequest,
+    title: str,
+    context: str,
+    words: int,
+    recap: str,
+    opening: bool,
+    closing: bool,
+) -> list[Message]:
+    a, b = request.hosts
+    style = _STYLE[request.format].format(a=a, b=b)
+    speakers = f'"{a}"' if request.format == "brief" else f'"{a}" or "{b}"'
+    instructions = [
+        f"You write podcast dialogue in {request.language}: {style}.",
+        f"Episode about {material.label} of {material.source.title}.",
+        f"This segment: {title}. Write about {words} words in total.",
+        "Use ONLY facts from the passages; every turn lists the passage keys it draws on.",
+        "Do not repeat what was already said." + (f" Already covered: {recap}" if recap else ""),
+    ]
+    if request.focus:
+        instructions.append(f"Listener's wish: {request.focus}.")
+    if opening:
+        instructions.append("Open the episode: greet the listener and name the book and chapters.")
+    if closing:
+        instructions.append("End the episode with a short recap and a goodbye.")
+    instructions.append(
+        'Reply with JSON only: {"turns": [{"speaker": '
+        + speakers
+        + ', "text": "...", "keys": ["P1"]}]}'
+    )
+    return [
+        Message(role="system", content="\n".join(instructions)),
+        Message(role="user", content=f"Passages:\n{context}"),
+    ]
+
+
+def _turns_from(
+    data: dict, keys: dict[str, Passage], hosts: tuple[str, str], segment: int
+) -> list[Turn]:
+    """Keep valid turns only: a known speaker, non-empty text, keys that exist."""
+    turns = []
+    by_lower = {h.lower(): h for h in hosts}
+    for item in data.get("turns", []):
+        if not isinstance(item, dict):
+            continue
+        speaker = by_lower.get(str(item.get("speaker", "")).strip().lower())
+        text = " ".join(str(item.get("text", "")).split())
+        if speaker is None or not text:
+            continue
+        ids = [
+            keys[k].id
+            for k in (str(x).strip("[] ") for x in item.get("keys", []) or [])
+            if k in keys
+        ]
+        turns.append(Turn(speaker=speaker, text=text, passage_ids=ids, segment=segment))
+    return turns
+
+
+def write_script_with_llm(
+    material: Material, request: PodcastRequest, llm, *, words_per_minute: int, previously: str = ""
+) -> Script:
+    """Raises BackendError (incl. structured-output failures) so the caller can fall back."""
+    hosts = request.hosts if request.format != "brief" else (request.hosts[0], request.hosts[0])
+    budgets = segment_budgets(material.segments, round(request.minutes * words_per_minute))
+    turns: list[Turn] = []
+    recap = previously and f"(previous episode: {previously})"
+    titles = []
+    for number, (segment, words) in enumerate(zip(material.segments, budgets, strict=True), 1):
+        passages = segment.passages[:: max(1, len(segment.passages) // MAX_PASSAGES_PER_SEGMENT)]
+        context, keys = _keyed(passages[:MAX_PASSAGES_PER_SEGMENT])
+        messages = _dialogue_messages(
+            material,
+            request,
+            segment.title,
+            context,
+            words,
+            recap,
+            opening=number == 1,
+            closing=number == len(material.segments),
+        )
+        data = complete_json(llm, messages, {"turns": list}, max_tokens=min(2048, words * 3))
+        new = _turns_from(data, keys, hosts, number)
+        if not new or sum(count_words(t.text) for t in new) < words * 0.3:
+            raise BackendError(f"the model wrote too little for '{segment.title}'")
+        if any(not t.passage_ids for t in new[1:-1]):
+            for t in new:  # uncited middle turns draw on the segment as a whole
+                t.passage_ids = t.passage_ids or [p.id for p in passages[:1]]
+        turns.extend(new)
+        titles.append(segment.title)
+        recap = "; ".join(titles)
+    return Script(
+        title=f"{material.source.title}: {material.label.strip('“”')}",
+        hosts=[Host(name=h) for h in dict.fromkeys(hosts)],
+        turns=turns,
+        segments=["Introduction", *titles],
+        source_ids=[material.source.id],
+        chapter_ids=[c.id for c in material.chapters],
+    )

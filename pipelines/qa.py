@@ -1,0 +1,184 @@
+"""Grounded answers: retrieve in scope -> judge the evidence -> answer with citations.
+
+With a generating LLM the model sees numbered passage keys and its citations are
+resolved (invented keys stripped, uncited claims flagged). Without one (the offline
+`extractive` backend) the answer is built from the best sentences of the passages.
+Either way, when the evidence is weak the answer says the selected chapters don't say,
+and shows the closest passages instead of guessing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from pipelines.citations import build_context, resolve_citations
+from pipelines.errors import BackendError, FolioError
+from pipelines.evidence import Evidence, judge_evidence
+from pipelines.extractive_answer import extractive_answer
+from pipelines.index import Scope, search
+from pipelines.llm.base import LLM, Message
+from pipelines.llm.tokens import fit_passages
+from pipelines.naming import chapter_name
+from pipelines.settings import Settings
+from pipelines.store import Workspace
+from pipelines.types import Answer, Chapter, ScoredPassage
+
+log = logging.getLogger(__name__)
+
+NOT_IN_TEXT = "The selected chapters don't say."
+NOT_IN_TEXT_MARKER = "NOT_IN_TEXT"
+RETRIEVE_K = 8
+
+SYSTEM_PROMPT = """You answer questions about a book or paper using ONLY the numbered passages.
+Cite every claim with the passage keys in square brackets, like [P2] or [P1][P3].
+Keep the answer short (2-5 sentences). Quote or paraphrase closely; add nothing from memory.
+If the passages do not contain the answer, reply exactly: NOT_IN_TEXT"""
+
+
+@dataclass
+class AnswerEvent:
+    """What `stream_answer` yields: text deltas while writing, then the final Answer."""
+
+    delta: str = ""
+    answer: Answer | None = None
+
+
+def answer(
+    ws: Workspace,
+    question: str,
+    scope: Scope,
+    *,
+    settings: Settings | None = None,
+    llm: LLM | None = None,
+) -> Answer:
+    final: Answer | None = None
+    for event in stream_answer(ws, question, scope, settings=settings, llm=llm):
+        final = event.answer or final
+    assert final is not None
+    return final
+
+
+def stream_answer(
+    ws: Workspace,
+    question: str,
+    scope: Scope,
+    *,
+    settings: Settings | None = None,
+    llm: LLM | None = None,
+) -> Iterator[AnswerEvent]:
+    settings = settings or ws.settings
+    question = " ".join(question.split())
+    if not question:
+        raise FolioError("Type a question first.")
+    if llm is None:
+        from pipelines.llm.registry import get_llm
+
+        llm = get_llm(settings.llm)
+    hits = search(ws, question, scope, k=RETRIEVE_K, settings=settings)
+    chapters = _chapters_of(ws, hits)
+    label = describe_scope(ws, scope)
+    evidence = judge_evidence(question, hits, settings=settings)
+    if not evidence.supported:
+        yield AnswerEvent(answer=_not_in_text(question, hits, label, llm.name))
+        return
+    if llm.generates:
+        try:
+            yield from _generate(question, evidence, chapters, label, llm, settings)
+            return
+        except BackendError as exc:
+            log.warning("LLM answer failed, falling back to extractive: %s", exc)
+            note = f"The language model failed ({exc}); this answer quotes the text instead."
+            result = extractive_answer(question, evidence, chapters, label)
+            result.notes.append(note)
+            yield AnswerEvent(delta=result.text, answer=result)
+            return
+    result = extractive_answer(question, evidence, chapters, label)
+    yield AnswerEvent(delta=result.text, answer=result)
+
+
+def _not_in_text(question: str, hits: list[ScoredPassage], label: str, backend: str) -> Answer:
+    return Answer(
+        question=question,
+        text=f"{NOT_IN_TEXT} Nothing in {label} answers this; the closest passages are below.",
+        supported=False,
+        scope_label=label,
+        closest=hits[:3],
+        backend=backend,
+    )
+
+
+def _generate(
+    question: str,
+    evidence: Evidence,
+    chapters: dict[str, Chapter],
+    label: str,
+    llm: LLM,
+    settings: Settings,
+) -> Iterator[AnswerEvent]:
+    reserve = settings.llm.max_answer_tokens
+    fit = fit_passages(SYSTEM_PROMPT, question, evidence.hits, llm.context_window, reserve)
+    notes = []
+    if fit.trimmed:
+        notes.append(
+            f"{fit.dropped} lower-ranked passages were left out to fit the model's "
+            f"{llm.context_window}-token window."
+        )
+    if not fit.kept:
+        raise BackendError("the model's context window is too small for even one passage")
+    titles = {cid: c.title for cid, c in chapters.items()}
+    context = build_context([h.passage for h in fit.kept], titles)
+    messages = [
+        Message("system", SYSTEM_PROMPT),
+        Message("user", f"Passages:\n\n{context.text}\n\nQuestion: {question}"),
+    ]
+    parts: list[str] = []
+    for delta in llm.stream(messages, max_tokens=reserve, temperature=settings.llm.temperature):
+        parts.append(delta)
+        yield AnswerEvent(delta=delta)
+    raw = "".join(parts).strip()
+    if not raw or NOT_IN_TEXT_MARKER in raw:
+        yield AnswerEvent(answer=_not_in_text(question, evidence.hits, label, llm.name))
+        return
+    text, citations, unsupported = resolve_citations(raw, context.entries)
+    if not citations:
+        notes.append("The model cited no passage; treat this answer with care.")
+    yield AnswerEvent(
+        answer=Answer(
+            question=question,
+            text=text,
+            citations=citations,
+            supported=True,
+            scope_label=label,
+            notes=notes,
+            unsupported_sentences=unsupported,
+            backend=llm.name,
+        )
+    )
+
+
+def _chapters_of(ws: Workspace, hits: list[ScoredPassage]) -> dict[str, Chapter]:
+    chapters: dict[str, Chapter] = {}
+    for h in hits:
+        p = h.passage
+        if p.chapter_id not in chapters:
+            chapters[p.chapter_id] = ws.get_chapter(p.source_id, p.chapter_index)
+    return chapters
+
+
+def describe_scope(ws: Workspace, scope: Scope) -> str:
+    """'chapter III of The Time Machine', 'chapters 1–5 of Moby-Dick', '2 sources' ..."""
+    sources = [ws.get_source(sid) for sid in scope.source_ids]
+    if len(sources) != 1:
+        return f"{len(sources)} sources"
+    source = sources[0]
+    if not scope.chapter_ids:
+        return source.title
+    chosen = [c for c in source.chapters if c.id in set(scope.chapter_ids)]
+    if len(chosen) == 1:
+        return f"{chapter_name(chosen[0].title)} of {source.title}"
+    indexes = [c.index for c in chosen]
+    if indexes == list(range(indexes[0], indexes[-1] + 1)):
+        return f"chapters {indexes[0]}–{indexes[-1]} of {source.title}"
+    return f"{len(chosen)} chapters of {source.title}"

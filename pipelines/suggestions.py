@@ -1,0 +1,111 @@
+"""Suggested questions for a source or chapter: what a reader might ask next.
+
+Offline they come from the text itself: the names that recur and the words that set the
+chapters apart (TF-IDF against the rest of the source). With an LLM, the model proposes
+them from the chapter's key sentences.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+
+from pipelines.errors import BackendError
+from pipelines.keysentences import rank_key_sentences
+from pipelines.llm.base import LLM, Message
+from pipelines.llm.parsing import complete_json
+from pipelines.naming import chapter_name
+from pipelines.store import Workspace
+from pipelines.types import Chapter, Source
+
+log = logging.getLogger(__name__)
+
+_NAME = re.compile(r"(?<=[a-z,;] )([A-Z][a-z]{2,}(?: [A-Z][a-z]+)?)")
+_COMMON_CAPS = {
+    "The",
+    "And",
+    "But",
+    "Then",
+    "When",
+    "There",
+    "This",
+    "That",
+    "What",
+    "Yes",
+    "Now",
+    "Chapter",
+}
+
+
+def _distinctive_terms(chapter: Chapter, source: Source, n: int) -> list[str]:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    docs = [c.text for c in source.chapters if c.word_count > 0]
+    if chapter.text not in docs or len(docs) < 2:
+        docs = [chapter.text, " ".join(docs)]
+    vectorizer = TfidfVectorizer(
+        stop_words="english",
+        ngram_range=(1, 2),
+        min_df=1,
+        token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z-]{3,}\b",
+        sublinear_tf=True,
+    )
+    matrix = vectorizer.fit_transform(docs)
+    row = matrix[docs.index(chapter.text)].toarray()[0]
+    vocab = vectorizer.get_feature_names_out()
+    ranked = [vocab[i] for i in row.argsort()[::-1] if row[i] > 0]
+    return ranked[:n]
+
+
+def offline_questions(source: Source, chapter: Chapter | None, n: int = 5) -> list[str]:
+    chapters = (
+        [chapter] if chapter else [c for c in source.chapters if c.kind.is_body and c.word_count]
+    )
+    text = " ".join(c.text for c in chapters)
+    names = Counter(m for m in _NAME.findall(text) if m not in _COMMON_CAPS)
+    where = chapter_name(chapter.title) if chapter else source.title
+    questions = [f"Who is {name}?" for name, count in names.most_common(2) if count >= 3]
+    target = chapter or max(chapters, key=lambda c: c.word_count)
+    for term in _distinctive_terms(target, source, 6):
+        if len(questions) >= n:
+            break
+        if not any(term in q.lower() for q in questions):
+            questions.append(f"What does {where} say about {term}?")
+    if len(questions) < n:
+        questions.append(f"What is the main idea of {where}?")
+    return questions[:n]
+
+
+def suggest_questions(
+    ws: Workspace,
+    source: Source,
+    chapter: Chapter | None = None,
+    *,
+    llm: LLM | None = None,
+    n: int = 5,
+) -> list[str]:
+    if llm is not None and llm.generates:
+        chapters = [chapter] if chapter else [c for c in source.chapters if c.kind.is_body]
+        passages = ws.passages_for(chapter_ids=[c.id for c in chapters])
+        key = [s.text for s in rank_key_sentences(passages, 8)]
+        try:
+            data = complete_json(
+                llm,
+                [
+                    Message(
+                        "system",
+                        f"Propose {n} short questions a reader could ask that these "
+                        'sentences answer. JSON: {"questions": ["..."]}',
+                    ),
+                    Message("user", "\n".join(key)),
+                ],
+                {"questions": list},
+                max_tokens=300,
+            )
+            questions = [str(q).strip() for q in data["questions"] if str(q).strip().endswith("?")]
+            if questions:
+                return questions[:n]
+        except BackendError as exc:
+            log.info("LLM suggestions failed, using offline ones: %s", exc)
+    return offline_questions(source, chapter, n)

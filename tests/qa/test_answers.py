@@ -1,0 +1,110 @@
+"""Grounded answers on a real book with the real model, index and offline backend."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import TIME_MACHINE, TRACEMONKEY
+
+from pipelines import library
+from pipelines.index import Scope
+from pipelines.llm.scripted import ScriptedLLM
+from pipelines.qa import NOT_IN_TEXT, answer
+from pipelines.store import Workspace
+from pipelines.types import Source
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory: pytest.TempPathFactory) -> tuple[Workspace, Source]:
+    ws = Workspace(tmp_path_factory.mktemp("qa-home"))
+    return ws, library.add_file(ws, TIME_MACHINE).source
+
+
+def _chapter(source: Source, title: str) -> str:
+    return next(c.id for c in source.chapters if c.title == title)
+
+
+def test_extractive_answer_cites_the_chapter_it_quotes(book) -> None:
+    ws, source = book
+    scope = Scope(source_ids=[source.id], chapter_ids=[_chapter(source, "I")])
+    result = answer(ws, "What was the model machine made of?", scope)
+    assert result.supported
+    assert "ivory" in result.text
+    assert result.text.startswith("From chapter I:")
+    assert result.citations and all(c.chapter_title == "I" for c in result.citations)
+    assert any("ivory" in c.quote for c in result.citations)
+    for c in result.citations:  # every [n] in the text has its citation
+        assert f"[{c.number}]" in result.text
+
+
+def test_four_dimensions(book) -> None:
+    ws, source = book
+    scope = Scope(source_ids=[source.id], chapter_ids=[_chapter(source, "I")])
+    result = answer(ws, "How many dimensions are there according to the Time Traveller?", scope)
+    assert result.supported and "four dimensions" in result.text.lower()
+
+
+def test_out_of_scope_question_says_the_text_does_not_say(book) -> None:
+    ws, source = book
+    result = answer(ws, "What is the boiling point of mercury in kelvin?", Scope(source_ids=[source.id]))
+    assert not result.supported
+    assert result.text.startswith(NOT_IN_TEXT)
+    assert result.closest and not result.citations
+
+
+def test_no_spoilers_for_a_later_chapter(book) -> None:
+    ws, source = book
+    question = "Who is Weena?"
+    early = answer(ws, question, Scope.upto(source, _index(source, "III")))
+    assert not early.supported, early.text
+    whole = answer(ws, question, Scope(source_ids=[source.id]))
+    assert whole.supported and "Weena" in whole.text
+    assert all(c.chapter_index > _index(source, "III") for c in whole.citations)
+
+
+def _index(source: Source, title: str) -> int:
+    return next(c.index for c in source.chapters if c.title == title)
+
+
+def test_llm_answer_keeps_valid_keys_and_strips_invented_ones(book) -> None:
+    ws, source = book
+    llm = ScriptedLLM().enqueue(
+        "It had ivory and a crystalline substance in it [P1]. It was as small as a clock [P99]."
+    )
+    scope = Scope(source_ids=[source.id], chapter_ids=[_chapter(source, "I")])
+    result = answer(ws, "What was the model machine made of?", scope, llm=llm)
+    assert result.backend == "scripted"
+    assert "[P99]" not in result.text and "[1]" in result.text
+    assert len(result.citations) == 1
+    assert result.unsupported_sentences == ["It was as small as a clock."]
+
+
+def test_llm_failure_falls_back_to_extractive_with_a_note(book) -> None:
+    from pipelines.errors import BackendError
+
+    ws, source = book
+    llm = ScriptedLLM().enqueue(BackendError("server unreachable"))
+    scope = Scope(source_ids=[source.id], chapter_ids=[_chapter(source, "I")])
+    result = answer(ws, "What was the model machine made of?", scope, llm=llm)
+    assert result.supported and "ivory" in result.text
+    assert any("server unreachable" in n for n in result.notes)
+
+
+def test_small_context_window_trims_passages_and_says_so(book) -> None:
+    ws, source = book
+    llm = ScriptedLLM(context_window=1400).enqueue("Ivory and crystal [P1].")
+    scope = Scope(source_ids=[source.id])
+    result = answer(ws, "What was the model machine made of?", scope, llm=llm)
+    assert any("left out" in n for n in result.notes)
+    prompt = llm.calls[0].messages[1].content
+    assert prompt.count("[P") < 8
+
+
+def test_pdf_answers_cite_pages(tmp_path) -> None:
+    ws = Workspace(tmp_path / "home")
+    paper = library.add_file(ws, TRACEMONKEY).source
+    result = answer(ws, "What is a trace tree?", Scope(source_ids=[paper.id]))
+    assert result.supported
+    assert all(c.page is not None and 1 <= c.page <= 14 for c in result.citations)
+    assert "(p. " in result.text or "(pp. " in result.text
