@@ -98,7 +98,7 @@ def ensure_samples(
     return [
         add_file(ws, p, settings=settings, progress=progress)
         for p in paths
-        if p.suffix.lower() in SAMPLE_SUFFIXES
+        if p.suffix.lower() in SAMPLE_SUFFIXES and p.name.lower() != "readme.md"
     ]
 
 

@@ -42,6 +42,15 @@ def answer_payload(answer: Answer) -> dict[str, Any]:
         "scope": answer.scope_label,
         "notes": answer.notes,
         "backend": answer.backend,
+        "closest": [
+            {
+                "passage_id": h.passage.id,
+                "chapter_index": h.passage.chapter_index,
+                "pages": h.passage.pages,
+                "text": h.passage.text,
+            }
+            for h in (answer.closest if not answer.supported else [])
+        ],
     }
 
 
@@ -49,18 +58,20 @@ def citations_from_payload(payload: dict[str, Any]) -> list[Citation]:
     return [Citation(**c) for c in payload.get("citations", [])]
 
 
-def record_exchange(ws: Workspace, notebook: str, answer: Answer) -> None:
-    """The question and its answer, written together (never a question without its answer)."""
+def record_exchange(ws: Workspace, notebook: str, answer: Answer) -> int:
+    """The question and its answer, written together (never a question without its answer).
+    Returns the id of the answer's entry."""
     now = utc_now()
     with ws.transaction() as con:
         con.execute(
             "INSERT INTO chats(notebook, role, content, created_at) VALUES (?,?,?,?)",
             (notebook, "user", answer.question, now),
         )
-        con.execute(
+        cur = con.execute(
             "INSERT INTO chats(notebook, role, content, payload, created_at) VALUES (?,?,?,?,?)",
             (notebook, "assistant", answer.text, json.dumps(answer_payload(answer)), now),
         )
+        return int(cur.lastrowid or 0)
 
 
 def history(ws: Workspace, notebook: str, limit: int = 200) -> list[ChatEntry]:

@@ -1,0 +1,1 @@
+"""Render helpers shared by the views."""

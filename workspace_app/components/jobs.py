@@ -1,0 +1,85 @@
+"""Long work through pipelines.jobs: started off the script thread, progress read back
+from the workspace (so it survives a browser refresh), polled by a small fragment."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from pipelines import jobs
+from pipelines.jobs import Job, Report
+from pipelines.store import Workspace
+from workspace_app import resources
+
+STAGE_WORDS = {"starting": "Starting", "waiting": "Waiting for other work to finish"}
+
+
+def start(
+    ws: Workspace,
+    kind: str,
+    work: Callable[[Report], dict[str, Any] | None],
+    payload: dict[str, Any] | None = None,
+    *,
+    exclusive: bool = True,
+) -> str:
+    """Start `work` in the background; `exclusive` work (ingest, audio) runs one at a time."""
+
+    def run(report: Report) -> dict[str, Any] | None:
+        if not exclusive:
+            return work(report)
+        lock = resources.heavy_work_lock()
+        if not lock.acquire(blocking=False):
+            report("waiting", 0, 0)
+            lock.acquire()
+        try:
+            return work(report)
+        finally:
+            lock.release()
+
+    return jobs.start_job(ws, kind, run, payload=payload)
+
+
+def latest(ws: Workspace, kind: str, **match: Any) -> Job | None:
+    """The newest job of `kind` whose payload has these values (e.g. the same chapter)."""
+    for job in jobs.list_jobs(ws, kind=kind, limit=50):
+        if all(job.payload.get(k) == v for k, v in match.items()):
+            return job
+    return None
+
+
+def running(ws: Workspace, *kinds: str) -> list[Job]:
+    found: list[Job] = []
+    for kind in kinds:
+        found += [j for j in jobs.list_jobs(ws, kind=kind, limit=20) if j.status == "running"]
+    return found
+
+
+def describe(job: Job) -> str:
+    label = job.payload.get("label") or job.kind
+    stage = STAGE_WORDS.get(job.stage, job.stage.replace("_", " ").capitalize())
+    counts = f" ({job.done}/{job.total})" if job.total else ""
+    return f"{label} — {stage}{counts}"
+
+
+def show_progress(job: Job) -> None:
+    st.progress(job.fraction, text=describe(job))
+
+
+@st.fragment(run_every=1.0)
+def watch(ws: Workspace, job_ids: list[str]) -> None:
+    """Redraw progress every second; rerun the whole page when one of them finishes."""
+    current = [jobs.get_job(ws, job_id) for job_id in job_ids]
+    for job in current:
+        if job is not None and job.status == "running":
+            show_progress(job)
+    if any(job is None or job.finished for job in current):
+        st.rerun(scope="app")
+
+
+def show_failure(job: Job) -> None:
+    if job.status == "failed":
+        st.error(job.message or "This did not work; try again.")
+    elif job.status == "interrupted":
+        st.warning(job.message)
