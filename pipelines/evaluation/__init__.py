@@ -1,0 +1,1 @@
+"""Offline evaluations of Folio's pipelines (retrieval quality and speed)."""
