@@ -11,7 +11,7 @@ from collections import Counter
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from pipelines.keysentences import KeySentence, in_reading_order, rank_key_sentences
-from pipelines.podcast.material import Material, Segment, segment_budgets
+from pipelines.podcast.material import Material, Segment, body_words, segment_budgets
 from pipelines.types import Host, Script, Turn, count_words
 
 QUESTION_WORDS = 9  # a typical question from host B, used when planning the budget
@@ -195,15 +195,15 @@ def write_script(
     """Compose, measure, and re-plan the body's budget until the script lands near the
     target (the fixed intro, questions and recap make a first plan over- or undershoot)."""
     target = round(minutes * words_per_minute)
-    plan = target
+    body = body_words(target)
     best: Script | None = None
     for _ in range(4):
-        script = _compose(material, hosts, plan, fmt, focus, previously)
+        script = _compose(material, hosts, body, fmt, focus, previously)
         if best is None or abs(script.word_count - target) < abs(best.word_count - target):
             best = script
         if abs(script.word_count - target) <= 0.07 * target or script.word_count == 0:
             break
-        plan = max(60, round(plan * target / script.word_count))
+        body = max(25, body + target - script.word_count)  # words move ~1:1 with the body
     assert best is not None
     return best
 
@@ -211,7 +211,7 @@ def write_script(
 def _compose(
     material: Material,
     hosts: tuple[str, str],
-    budget_words: int,
+    body: int,
     fmt: str,
     focus: str,
     previously: str,
@@ -235,7 +235,7 @@ def _compose(
     used: set[str] = set()
     segment_titles = ["Introduction"]
     spoken_titles: list[str] = []
-    budgets = segment_budgets(material.segments, budget_words)
+    budgets = segment_budgets(material.segments, body)
     for segment, budget in zip(material.segments, budgets, strict=True):
         sentences = _pick(segment, budget, used, focus)
         if not sentences:

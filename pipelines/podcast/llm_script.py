@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from pipelines.errors import BackendError
 from pipelines.llm.base import Message
 from pipelines.llm.parsing import complete_json
-from pipelines.podcast.material import Material, segment_budgets
+from pipelines.podcast.material import Material, body_words, segment_budgets
 from pipelines.types import Host, Passage, Script, Turn, count_words
 
 if TYPE_CHECKING:
@@ -96,7 +96,9 @@ def write_script_with_llm(
 ) -> Script:
     """Raises BackendError (incl. structured-output failures) so the caller can fall back."""
     hosts = request.hosts if request.format != "brief" else (request.hosts[0], request.hosts[0])
-    budgets = segment_budgets(material.segments, round(request.minutes * words_per_minute))
+    budgets = segment_budgets(
+        material.segments, body_words(round(request.minutes * words_per_minute))
+    )
     turns: list[Turn] = []
     recap = previously and f"(previous episode: {previously})"
     titles = []

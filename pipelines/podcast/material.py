@@ -47,8 +47,15 @@ class Material:
         return chapter_range(body[0].title, body[-1].title)
 
 
-def gather(ws: Workspace, source: Source, chapter_indexes: list[int] | None) -> Material:
-    """Chapters in scope (default: the body of the source) split into segments."""
+def gather(
+    ws: Workspace,
+    source: Source,
+    chapter_indexes: list[int] | None,
+    *,
+    max_segments: int = MAX_SEGMENTS,
+) -> Material:
+    """Chapters in scope (default: the body of the source) split into at most
+    `max_segments` segments (short episodes get fewer, longer ones more)."""
     if chapter_indexes:
         chapters = [source.chapter(i) for i in sorted(set(chapter_indexes))]
     else:
@@ -59,15 +66,17 @@ def gather(ws: Workspace, source: Source, chapter_indexes: list[int] | None) -> 
     for p in passages:
         by_chapter.setdefault(p.chapter_index, []).append(p)
     with_text = [c for c in chapters if by_chapter.get(c.index)]
-    segments = _segments(with_text, by_chapter)
+    segments = _segments(with_text, by_chapter, max(1, max_segments))
     return Material(source=source, chapters=chapters, segments=segments)
 
 
-def _segments(chapters: list[Chapter], by_chapter: dict[int, list[Passage]]) -> list[Segment]:
+def _segments(
+    chapters: list[Chapter], by_chapter: dict[int, list[Passage]], max_segments: int
+) -> list[Segment]:
     if len(chapters) == 1:
-        return _split_one(chapters[0], by_chapter[chapters[0].index])
+        return _split_one(chapters[0], by_chapter[chapters[0].index], max_segments)
     # one segment per chapter, consecutive chapters grouped when there are too many
-    per_group = max(1, -(-len(chapters) // MAX_SEGMENTS))
+    per_group = max(1, -(-len(chapters) // max_segments))
     segments = []
     for start in range(0, len(chapters), per_group):
         group = chapters[start : start + per_group]
@@ -81,9 +90,9 @@ def _segments(chapters: list[Chapter], by_chapter: dict[int, list[Passage]]) -> 
     return segments
 
 
-def _split_one(chapter: Chapter, passages: list[Passage]) -> list[Segment]:
+def _split_one(chapter: Chapter, passages: list[Passage], max_segments: int) -> list[Segment]:
     """A single chapter becomes up to three parts: its opening, middle and end."""
-    parts = min(3, max(1, len(passages) // 3))
+    parts = min(3, max_segments, max(1, len(passages) // 3))
     if parts == 1:
         return [Segment(title=chapter.title, passages=passages, chapters=[chapter])]
     names = (
@@ -104,9 +113,18 @@ def _split_one(chapter: Chapter, passages: list[Passage]) -> list[Segment]:
     ]
 
 
-def segment_budgets(segments: list[Segment], total_words: int) -> list[int]:
+def segments_for(total_words: int) -> int:
+    """How many segments an episode of this many words can carry (~120 words or more each)."""
+    return max(1, min(MAX_SEGMENTS, total_words // 120))
+
+
+def body_words(total_words: int) -> int:
+    """The words left for the segments once the intro and the recap are said."""
+    return max(40, total_words - OPENING_WORDS - CLOSING_WORDS)
+
+
+def segment_budgets(segments: list[Segment], body: int) -> list[int]:
     """Split the body's word budget across segments in proportion to their text."""
-    body = max(60, total_words - OPENING_WORDS - CLOSING_WORDS)
     weights = [max(1, s.words) ** 0.5 for s in segments]
     scale = body / sum(weights)
-    return [max(40, round(w * scale)) for w in weights]
+    return [max(25, round(w * scale)) for w in weights]

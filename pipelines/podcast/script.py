@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 
 from pipelines.errors import BackendError, FolioError
 from pipelines.podcast import extractive_script
-from pipelines.podcast.material import Material, gather
+from pipelines.podcast.material import Material, gather, segments_for
 from pipelines.settings import Settings
 from pipelines.store import Workspace
 from pipelines.types import Script
@@ -57,7 +57,8 @@ def write_script(
     settings = settings or ws.settings
     request = request.checked()
     source = ws.get_source(request.source_id)
-    material = gather(ws, source, request.chapters)
+    target_words = round(request.minutes * settings.podcast.words_per_minute)
+    material = gather(ws, source, request.chapters, max_segments=segments_for(target_words))
     if not material.segments:
         raise FolioError(
             "The chosen chapters have no text to talk about; pick chapters with text "

@@ -41,8 +41,9 @@ def test_deep_dive_lands_within_15_percent_of_the_word_budget(book, minutes) -> 
 
 def test_script_is_grounded_and_never_repeats_a_line(book) -> None:
     ws, source = book
-    script = write_script(ws, PodcastRequest(source.id, [_index(source, "I")], minutes=4,
-                                             hosts=("Maya", "Theo")))
+    script = write_script(
+        ws, PodcastRequest(source.id, [_index(source, "I")], minutes=4, hosts=("Maya", "Theo"))
+    )
     assert "The Time Machine" in script.turns[0].text and "chapter I" in script.turns[0].text
     passages = ws.get_passages([pid for t in script.turns for pid in t.passage_ids])
     explained = [t for t in script.turns if t.speaker == "Maya" and t.passage_ids]
@@ -61,7 +62,9 @@ def test_script_is_grounded_and_never_repeats_a_line(book) -> None:
 
 def test_brief_is_one_host_under_two_minutes(book) -> None:
     ws, source = book
-    script = write_script(ws, PodcastRequest(source.id, [_index(source, "II")], minutes=5, format="brief"))
+    script = write_script(
+        ws, PodcastRequest(source.id, [_index(source, "II")], minutes=5, format="brief")
+    )
     assert {t.speaker for t in script.turns} == {"Ada"} and len(script.hosts) == 1
     assert script.word_count <= 2 * 150 * 1.15
     assert any("capped" in n for n in script.settings["notes"])
@@ -71,16 +74,22 @@ def test_focus_steers_the_sentences(book) -> None:
     ws, source = book
     chapter = [_index(source, "I")]
     plain = write_script(ws, PodcastRequest(source.id, chapter, minutes=3))
-    focused = write_script(ws, PodcastRequest(source.id, chapter, minutes=3, focus="dimensions of space and time"))
+    focused = write_script(
+        ws, PodcastRequest(source.id, chapter, minutes=3, focus="dimensions of space and time")
+    )
+
     def mentions(script):
         return sum("dimension" in t.text.lower() for t in script.turns)
+
     assert mentions(focused) > mentions(plain)
     assert "dimensions of space and time" in focused.turns[0].text
 
 
 def test_series_opens_with_last_time(book) -> None:
     ws, source = book
-    scripts = write_series(ws, PodcastRequest(source.id, [_index(source, "I"), _index(source, "II")], minutes=2))
+    scripts = write_series(
+        ws, PodcastRequest(source.id, [_index(source, "I"), _index(source, "II")], minutes=2)
+    )
     assert len(scripts) == 2
     assert "Last time" not in scripts[0].turns[0].text
     assert "Last time" in scripts[1].turns[0].text and "I" in scripts[1].turns[0].text
@@ -88,9 +97,15 @@ def test_series_opens_with_last_time(book) -> None:
 
 def test_settings_snapshot_is_kept(book) -> None:
     ws, source = book
-    script = write_script(ws, PodcastRequest(source.id, [_index(source, "II")], minutes=2, format="debate"))
+    script = write_script(
+        ws, PodcastRequest(source.id, [_index(source, "II")], minutes=2, format="debate")
+    )
     snapshot = json.loads(json.dumps(script.settings))
-    assert snapshot["format"] == "debate" and snapshot["minutes"] == 2 and snapshot["hosts"] == ["Ada", "Ben"]
+    assert (
+        snapshot["format"] == "debate"
+        and snapshot["minutes"] == 2
+        and snapshot["hosts"] == ["Ada", "Ben"]
+    )
 
 
 def test_llm_garbage_falls_back_to_the_offline_script(book) -> None:
@@ -106,13 +121,34 @@ def test_llm_script_keeps_passage_ids_and_alternates(book) -> None:
     ws, source = book
 
     def reply(messages):
-        return json.dumps({"turns": [
-            {"speaker": "Ada", "text": "Welcome! Today we read chapter two of The Time Machine. " * 3, "keys": ["P1"]},
-            {"speaker": "Ben", "text": "What happens at dinner, and who is there? " * 3, "keys": ["P2"]},
-            {"speaker": "Ada", "text": "The guests gather and the Time Traveller arrives late and dusty. " * 3, "keys": ["P2", "P9"]},
-        ]})
+        return json.dumps(
+            {
+                "turns": [
+                    {
+                        "speaker": "Ada",
+                        "text": "Welcome! Today we read chapter two of The Time Machine. " * 3,
+                        "keys": ["P1"],
+                    },
+                    {
+                        "speaker": "Ben",
+                        "text": "What happens at dinner, and who is there? " * 3,
+                        "keys": ["P2"],
+                    },
+                    {
+                        "speaker": "Ada",
+                        "text": "The guests gather and the Time Traveller arrives late and dusty. "
+                        * 3,
+                        "keys": ["P2", "P9"],
+                    },
+                ]
+            }
+        )
 
-    script = write_script(ws, PodcastRequest(source.id, [_index(source, "II")], minutes=1), llm=ScriptedLLM().enqueue(reply, reply, reply))
+    script = write_script(
+        ws,
+        PodcastRequest(source.id, [_index(source, "II")], minutes=1),
+        llm=ScriptedLLM().enqueue(reply, reply, reply),
+    )
     assert script.settings["notes"] == []
     assert all(t.passage_ids for t in script.turns)
     assert [t.speaker for t in script.turns[:3]] == ["Ada", "Ben", "Ada"]

