@@ -53,6 +53,11 @@ def _names(question: str) -> list[str]:
     return [m for m in _NAME.findall(first_word_dropped) if m.lower() not in {"i", "the", "a"}]
 
 
+def _is_sentence(text: str) -> bool:
+    """Not a heading or a cut-off fragment: it ends like a sentence."""
+    return text.rstrip()[-1:] in ".!?\"”’')…"
+
+
 def _candidate_units(hits: list[ScoredPassage]) -> list[Sentence]:
     """Single sentences and pairs of neighbouring ones, each once.
 
@@ -65,7 +70,7 @@ def _candidate_units(hits: list[ScoredPassage]) -> list[Sentence]:
         spans = [
             (s, e)
             for s, e in split_sentences(h.passage.text)
-            if len(h.passage.text[s:e].split()) >= 3
+            if len(h.passage.text[s:e].split()) >= 3 and _is_sentence(h.passage.text[s:e])
         ]
         for i, (start, end) in enumerate(spans):
             for size, stop in ((1, end), (2, spans[i + 1][1] if i + 1 < len(spans) else None)):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import tempfile
 from collections.abc import Iterator
@@ -178,14 +179,14 @@ class Workspace:
         if len(by_id) == 1:
             return self.get_source(by_id[0].id)
         needle = ref.lower()
-        by_title = [
-            s for s in sources if needle in s.title.lower() or needle in s.file_name.lower()
-        ]
-        if len(by_title) == 1:
-            return self.get_source(by_title[0].id)
-        if len(by_title) > 1:
-            names = ", ".join(f"'{s.title}'" for s in by_title[:5])
-            raise NotFoundError(f"'{ref}' matches several sources ({names}); use more of the id.")
+        for matches in _title_matches(sources, needle):
+            if len(matches) == 1:
+                return self.get_source(matches[0].id)
+            if len(matches) > 1:
+                names = ", ".join(f"'{s.title}'" for s in matches[:5])
+                raise NotFoundError(
+                    f"'{ref}' matches several sources ({names}); use more of the title or the id."
+                )
         raise NotFoundError(f"No source matches '{ref}'. `folio sources` lists ids and titles.")
 
     def get_chapter(self, source_id: str, index: int) -> Chapter:
@@ -275,6 +276,21 @@ class Workspace:
         with self.connect() as con:
             rows = con.execute("SELECT id FROM sources WHERE indexed_at IS NULL").fetchall()
         return [r["id"] for r in rows]
+
+
+def _title_matches(sources: list[Source], needle: str) -> Iterator[list[Source]]:
+    """Candidate lists from the strictest match to the loosest: the first non-empty wins."""
+
+    def words(text: str) -> list[str]:
+        return re.findall(r"\w+", text.lower())
+
+    def bare(text: str) -> str:
+        return re.sub(r"^(the|a|an)\s+", "", text.lower().strip())
+
+    yield [s for s in sources if s.title.lower() == needle]
+    yield [s for s in sources if bare(s.title).startswith(bare(needle))]
+    yield [s for s in sources if set(words(needle)) <= set(words(s.title))]
+    yield [s for s in sources if needle in s.title.lower() or needle in s.file_name.lower()]
 
 
 # -- row mapping -------------------------------------------------------------------

@@ -20,6 +20,7 @@ import numpy as np
 from pipelines.store import Workspace
 
 log = logging.getLogger(__name__)
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
 
 _lock = threading.RLock()
 _cache: dict[tuple[str, str], _SourceIndex] = {}

@@ -63,6 +63,14 @@ def _ends_sentence(text: str, term_start: int, term_end: int) -> bool:
     return nxt.isupper() or nxt.isdigit() or nxt in _OPENERS
 
 
+# A short line with no closing punctuation, after a sentence end or at the start, and
+# followed by a capitalised line: a heading
+# ("3.1 Traces\nA trace is ...") in text extracted from PDFs, which keeps line breaks.
+_HEADING_LINE = re.compile(
+    r"(?:\A|(?<=[.!?:”\"]\n)|(?<=\n\n))[ \t]*(?:[\dIVXivx]+(?:\.\d+)*\.?[ \t]+)?[A-Z][^\n.!?:;,]{0,60}(?<![\s,;])(?=\n[ \t]*[A-Z0-9“\"])"
+)
+
+
 def split_sentences(text: str) -> list[Span]:
     """Sentence spans (start, end) of `text`, whitespace trimmed, in order.
 
@@ -71,6 +79,7 @@ def split_sentences(text: str) -> list[Span]:
     (always a boundary, so headings without a full stop stand alone).
     """
     cuts: set[int] = {m.start() for m in _PARAGRAPH.finditer(text)}
+    cuts.update(m.end() for m in _HEADING_LINE.finditer(text))
     for m in _TERMINATOR.finditer(text):
         if _ends_sentence(text, m.start(), m.end()):
             cuts.add(m.end())
