@@ -12,18 +12,19 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED_SOURCES = (REPO.parent / "shared" / "sources").resolve()
-BOOKS = SHARED_SOURCES / "books"
-PAPERS = SHARED_SOURCES / "papers"
-
-TIME_MACHINE = BOOKS / "wells_the-time-machine_se.epub"
-MOBY_DICK = BOOKS / "melville_moby-dick_idpf.epub"
-CHILDRENS_LIT = BOOKS / "curry_childrens-literature_idpf.epub"
-ALICE = BOOKS / "carroll_alice-in-wonderland_pg19033_epub2.epub"
-FREE_CULTURE = BOOKS / "lessig_free-culture.pdf"
-TRACEMONKEY = PAPERS / "tracemonkey-pldi-09.pdf"
-TULLY = PAPERS / "tully2010_heart-failure-programmes_hindawi_cc-by.pdf"
+from tests.sources import (  # noqa: F401 - re-exported for fixtures
+    ALICE,
+    BOOKS,
+    CHILDRENS_LIT,
+    FREE_CULTURE,
+    MOBY_DICK,
+    PAPERS,
+    REPO,
+    SHARED_SOURCES,
+    TIME_MACHINE,
+    TRACEMONKEY,
+    TULLY,
+)
 
 _LOOPBACK = ("127.0.0.1", "::1", "localhost")
 _real_connect = socket.socket.connect

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from conftest import TIME_MACHINE
 from streamlit.testing.v1 import AppTest
+
+from tests.sources import TIME_MACHINE
 
 APP = str(Path(__file__).resolve().parents[2] / "workspace_app" / "app.py")
 

@@ -11,7 +11,8 @@ import importlib.util
 from pathlib import Path
 
 import pytest
-from conftest import TIME_MACHINE
+
+from tests.sources import TIME_MACHINE
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from conftest import TIME_MACHINE
 
 from pipelines.index.chunking import TOKEN_BUDGET, chunk_chapter, chunk_source, token_counter
 from pipelines.ingest import parse_file
 from pipelines.settings import IndexSettings, Settings
 from pipelines.types import Chapter, PageSpan, count_words
+from tests.sources import TIME_MACHINE
 
 
 @pytest.fixture(scope="module")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import TIME_MACHINE
 
 from pipelines.errors import ConfigError
 from pipelines.index.chunking import chunk_source
 from pipelines.index.embedder import get_embedder
 from pipelines.ingest import parse_file
+from tests.sources import TIME_MACHINE
 
 pytestmark = pytest.mark.slow
 

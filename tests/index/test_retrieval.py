@@ -10,12 +10,12 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import ALICE, REPO, TIME_MACHINE
 
 from pipelines.index import Scope, index_source, remove_source_index, repair, search, vectors
 from pipelines.ingest import parse_file
 from pipelines.settings import Settings
 from pipelines.store import Workspace
+from tests.sources import ALICE, REPO, TIME_MACHINE
 
 pytestmark = pytest.mark.slow
 MODES = ("hybrid", "dense", "lexical")

@@ -9,12 +9,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ALICE, CHILDRENS_LIT, MOBY_DICK, TIME_MACHINE
 
 from pipelines.errors import IngestError
 from pipelines.ingest import epub, parse_bytes
 from pipelines.settings import IngestSettings, Settings
 from pipelines.types import ChapterKind, Source
+from tests.sources import ALICE, CHILDRENS_LIT, MOBY_DICK, TIME_MACHINE
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 

@@ -8,7 +8,6 @@ import time
 import unicodedata
 
 import pytest
-from conftest import FREE_CULTURE, TRACEMONKEY, TULLY
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
@@ -16,6 +15,7 @@ from pipelines.errors import FolioError, IngestError, LimitError
 from pipelines.ingest import parse_bytes
 from pipelines.settings import IngestSettings, Settings
 from pipelines.types import ChapterKind, Source, SourceKind
+from tests.sources import FREE_CULTURE, TRACEMONKEY, TULLY
 
 
 def norm(text: str) -> str:

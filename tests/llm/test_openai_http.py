@@ -8,12 +8,12 @@ import logging
 import time
 
 import pytest
-from fake_openai import Canned, completion, fake_openai
-from llama_server import free_port
 
 from pipelines.errors import BackendError
 from pipelines.llm.base import Message
 from pipelines.llm.openai_compat import OpenAICompatLLM
+from tests.llm.fake_openai import Canned, completion, fake_openai
+from tests.llm.llama_server import free_port
 
 CHAT = "POST /v1/chat/completions"
 MODELS = "GET /v1/models"

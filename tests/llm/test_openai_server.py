@@ -10,12 +10,12 @@ from collections.abc import Sequence
 from typing import Any
 
 import pytest
-from llm_contract import LLMContract
 
 from pipelines.errors import BackendError
 from pipelines.llm.base import LLM, Message
 from pipelines.llm.openai_compat import OpenAICompatLLM
 from pipelines.llm.parsing import StructuredOutputError, complete_json
+from tests.llm.llm_contract import LLMContract
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
 

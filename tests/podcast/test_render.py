@@ -10,7 +10,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import TIME_MACHINE
 
 from pipelines import library
 from pipelines.errors import BackendError
@@ -28,6 +27,7 @@ from pipelines.podcast.tts.registry import get_tts
 from pipelines.settings import Settings, TTSSettings
 from pipelines.store import Workspace
 from pipelines.types import Script, count_words
+from tests.sources import TIME_MACHINE
 
 pytestmark = pytest.mark.slow
 

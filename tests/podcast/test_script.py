@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import TIME_MACHINE, TULLY
 
 from pipelines import library
 from pipelines.llm.scripted import ScriptedLLM
@@ -13,6 +12,7 @@ from pipelines.podcast.script import PodcastRequest, write_script, write_series
 from pipelines.podcast.script_doc import longest_monologue, validate_script
 from pipelines.store import Workspace
 from pipelines.types import Source, count_words
+from tests.sources import TIME_MACHINE, TULLY
 
 pytestmark = pytest.mark.slow
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from conftest import TIME_MACHINE, TRACEMONKEY
 
 from pipelines import library
 from pipelines.index import Scope
@@ -11,6 +10,7 @@ from pipelines.llm.scripted import ScriptedLLM
 from pipelines.qa import NOT_IN_TEXT, answer
 from pipelines.store import Workspace
 from pipelines.types import Source
+from tests.sources import TIME_MACHINE, TRACEMONKEY
 
 pytestmark = pytest.mark.slow
 
