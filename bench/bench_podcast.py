@@ -1,0 +1,63 @@
+"""A 5-minute offline episode end to end (script + voices + MP3) on this machine: wall time
+and peak RSS with a cold turn cache, the re-render with a warm cache, and piper's
+real-time factor per host voice.
+
+.venv/bin/python bench/bench_podcast.py
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+
+from common import SOURCES, peak_rss_mb, save
+
+
+def main() -> None:
+    from pipelines import library
+    from pipelines.podcast.episodes import render_episode
+    from pipelines.podcast.script import PodcastRequest, write_script
+    from pipelines.podcast.tts.piper_engine import PiperEngine
+    from pipelines.store import Workspace
+
+    engine = PiperEngine()
+    line = (
+        "The Time Traveller was one of those men who are too clever to be believed, "
+        "and he always seemed to keep something back."
+    )
+    rtf = {}
+    for name, voice in zip(("host_a", "host_b"), engine.default_voices(), strict=True):
+        engine.synthesize("Warm up.", voice)
+        start = time.perf_counter()
+        clip = engine.synthesize(line, voice)
+        rtf[name] = round((time.perf_counter() - start) / clip.duration_s, 3)
+    with tempfile.TemporaryDirectory() as tmp:
+        ws = Workspace(Path(tmp))
+        source = library.add_file(ws, SOURCES / "books" / "wells_the-time-machine_se.epub").source
+        chapters = [c.index for c in source.chapters if c.title in ("III", "IV")]
+        start = time.perf_counter()
+        script = write_script(ws, PodcastRequest(source.id, chapters, minutes=5))
+        script_s = time.perf_counter() - start
+        episode = render_episode(ws, script)
+        cold_s = time.perf_counter() - start
+        start = time.perf_counter()
+        render_episode(ws, script, episode_id=episode.id)
+        warm_s = time.perf_counter() - start
+    save(
+        "podcast",
+        {
+            "target_minutes": 5,
+            "words": script.word_count,
+            "audio_s": round(episode.duration_s or 0, 1),
+            "script_s": round(script_s, 2),
+            "end_to_end_cold_s": round(cold_s, 1),
+            "rerender_warm_cache_s": round(warm_s, 1),
+            "piper_rtf": rtf,
+            "peak_rss_mb": peak_rss_mb(),
+        },
+    )
+
+
+if __name__ == "__main__":
+    main()
