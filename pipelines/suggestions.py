@@ -17,11 +17,12 @@ from pipelines.llm.base import LLM, Message
 from pipelines.llm.parsing import complete_json
 from pipelines.naming import chapter_name
 from pipelines.store import Workspace
-from pipelines.types import Chapter, Source
+from pipelines.types import Chapter, Source, SourceKind
 
 log = logging.getLogger(__name__)
 
 _NAME = re.compile(r"(?<=[a-z,;] )([A-Z][a-z]{2,}(?: [A-Z][a-z]+)?)")
+_REPORTING = {"said", "says", "say", "asked", "replied", "cried", "went", "came", "looked"}
 _COMMON_CAPS = {
     "The",
     "And",
@@ -58,20 +59,40 @@ def _distinctive_terms(chapter: Chapter, source: Source, n: int) -> list[str]:
     return ranked[:n]
 
 
+def _as_written(term: str, text: str) -> str:
+    """'filby' -> 'Filby', 'Time Traveller' -> 'the Time Traveller': the usual form in the text."""
+    forms = Counter(re.findall(rf"(?i)\b(?:the\s+)?{re.escape(term)}\b", text))
+    if not forms:
+        return term
+    form = forms.most_common(1)[0][0]
+    return form[0].lower() + form[1:] if form.lower().startswith("the ") else form
+
+
 def offline_questions(source: Source, chapter: Chapter | None, n: int = 5) -> list[str]:
     chapters = (
         [chapter] if chapter else [c for c in source.chapters if c.kind.is_body and c.word_count]
     )
     text = " ".join(c.text for c in chapters)
     names = Counter(m for m in _NAME.findall(text) if m not in _COMMON_CAPS)
-    where = chapter_name(chapter.title) if chapter else source.title
-    questions = [f"Who is {name}?" for name, count in names.most_common(2) if count >= 3]
+    if chapter:
+        where = chapter_name(chapter.title)
+    else:
+        where = f"this {source.kind}" if source.kind != SourceKind.BOOK else source.title
+    questions = []
+    if source.kind == SourceKind.BOOK:  # "who is" makes sense for characters, not papers
+        questions = [
+            f"Who is {_as_written(name, text)}?"
+            for name, count in names.most_common(3)
+            if count >= 3 and _as_written(name, text)[-len(name) :] == name
+        ][:2]
     target = chapter or max(chapters, key=lambda c: c.word_count)
     for term in _distinctive_terms(target, source, 6):
         if len(questions) >= n:
             break
-        if not any(term in q.lower() for q in questions):
-            questions.append(f"What does {where} say about {term}?")
+        if set(term.split()) & _REPORTING:
+            continue
+        if not any(term.rstrip("s") in q.lower() for q in questions):
+            questions.append(f"What does {where} say about {_as_written(term, text)}?")
     if len(questions) < n:
         questions.append(f"What is the main idea of {where}?")
     return questions[:n]

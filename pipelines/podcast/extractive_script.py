@@ -293,7 +293,7 @@ def _closing(titles: list[str], turns: list[Turn], a: str, b: str, one_host: boo
     words = Counter(
         w
         for t in turns
-        if t.passage_ids
+        if t.passage_ids and t.speaker == a  # what was read from the text, not the questions
         for w in re.findall(r"[a-z]{5,}", t.text.lower())
         if w not in _STOP
     )

@@ -47,7 +47,9 @@ def test_four_dimensions(book) -> None:
 
 def test_out_of_scope_question_says_the_text_does_not_say(book) -> None:
     ws, source = book
-    result = answer(ws, "What is the boiling point of mercury in kelvin?", Scope(source_ids=[source.id]))
+    result = answer(
+        ws, "What is the boiling point of mercury in kelvin?", Scope(source_ids=[source.id])
+    )
     assert not result.supported
     assert result.text.startswith(NOT_IN_TEXT)
     assert result.closest and not result.citations
