@@ -206,9 +206,12 @@ def test_openai_speech_server_and_its_failures() -> None:
     finally:
         _SpeechHandler.status = 200
         server.shutdown()
+        server.server_close()
     port = server.server_address[1]
     with pytest.raises(BackendError, match="Could not reach"):
-        OpenAISpeechEngine(f"http://127.0.0.1:{port}/v1").synthesize("Hi", VoiceSpec("alloy"))
+        OpenAISpeechEngine(f"http://127.0.0.1:{port}/v1", timeout_s=5).synthesize(
+            "Hi", VoiceSpec("alloy")
+        )
 
 
 def test_espeak_speaks_or_says_what_to_install() -> None:
