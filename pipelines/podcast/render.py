@@ -192,7 +192,8 @@ def _check_mp3(path: Path, expected_s: float) -> None:
     from mutagen.mp3 import MP3
 
     try:
-        length = MP3(path).info.length
+        info = MP3(path).info
+        length = float(info.length) if info is not None else 0.0
     except Exception as exc:
         raise FolioError(f"The MP3 could not be written correctly ({exc}).") from exc
     if length <= 0.5 or abs(length - expected_s) > max(1.5, 0.05 * expected_s):
