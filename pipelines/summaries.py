@@ -83,6 +83,19 @@ def _cite(
     return lines, citations
 
 
+def _bullets(
+    kind: str, title: str, sentences: list[KeySentence], chapters: dict[str, Chapter]
+) -> Summary:
+    lines, citations = _cite(sentences, chapters)
+    return Summary(
+        kind=kind,
+        title=title,
+        text="\n".join(f"- {line}" for line in lines),
+        citations=citations,
+        backend="extractive",
+    )
+
+
 def _sentences_for(chapter: Chapter) -> int:
     return max(3, min(8, chapter.word_count // 900 + 2))
 
@@ -90,13 +103,8 @@ def _sentences_for(chapter: Chapter) -> int:
 def extractive_chapter_summary(ws: Workspace, source: Source, chapter: Chapter) -> Summary:
     passages = ws.passages_for(chapter_ids=[chapter.id])
     picked = in_reading_order(rank_key_sentences(passages, _sentences_for(chapter)))
-    lines, citations = _cite(picked, {chapter.id: chapter})
-    return Summary(
-        kind="chapter",
-        title=f"Summary of {chapter_name(chapter.title)}",
-        text="\n".join(f"- {line}" for line in lines),
-        citations=citations,
-        backend="extractive",
+    return _bullets(
+        "chapter", f"Summary of {chapter_name(chapter.title)}", picked, {chapter.id: chapter}
     )
 
 
@@ -114,14 +122,7 @@ def extractive_source_summary(ws: Workspace, source: Source, limit: int = 10) ->
         for s in rank_key_sentences(ws.passages_for(chapter_ids=[chapter.id]), 2):
             candidates.append((s.text, s.passage, s.chapter_offset))
     picked = in_reading_order(rank_candidates(candidates, limit))
-    lines, citations = _cite(picked, chapters)
-    return Summary(
-        kind="source",
-        title=f"Summary of {source.title}",
-        text="\n".join(f"- {line}" for line in lines),
-        citations=citations,
-        backend="extractive",
-    )
+    return _bullets("source", f"Summary of {source.title}", picked, chapters)
 
 
 def extractive_brief(ws: Workspace, source: Source) -> Summary:
