@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from pipelines.evidence import Evidence, Sentence
-from pipelines.llm.sentences import select_mmr
+from pipelines.llm.sentences import jaccard
 from pipelines.naming import chapter_name
 from pipelines.types import Answer, Chapter, Citation
 
@@ -53,6 +53,33 @@ def _with_continuation(unit: Sentence, units: list[Sentence]) -> Sentence:
     return unit
 
 
+def _span(unit: Sentence) -> tuple[str, int, int]:
+    """Where a unit sits in its chapter (neighbouring passages overlap, so the same
+    sentence can come from two passages)."""
+    start = unit.hit.passage.start + unit.start
+    return unit.hit.passage.chapter_id, start, start + len(unit.text)
+
+
+def _overlaps(a: tuple[str, int, int], b: tuple[str, int, int]) -> bool:
+    return a[0] == b[0] and a[1] < b[2] and b[1] < a[2]
+
+
+def _pick_units(units: list[Sentence]) -> list[Sentence]:
+    """The best few units, never two that share text, each close to the best score."""
+    best = max((u.score for u in units), default=0.0)
+    chosen: list[Sentence] = []
+    for unit in sorted(units, key=lambda u: (-u.score, _span(u))):
+        if len(chosen) == MAX_SENTENCES or unit.score < best * RELATIVE_FLOOR:
+            break
+        unit = _with_continuation(unit, units)
+        if any(
+            _overlaps(_span(unit), _span(c)) or jaccard(unit.text, c.text) > 0.6 for c in chosen
+        ):
+            continue
+        chosen.append(unit)
+    return chosen
+
+
 def extractive_answer(
     question: str,
     evidence: Evidence,
@@ -61,21 +88,9 @@ def extractive_answer(
     *,
     source_titles: dict[str, str] | None = None,
 ) -> Answer:
-    sentences = evidence.sentences
-    best = max((s.score for s in sentences), default=0.0)
-    picked = select_mmr(
-        [s.text for s in sentences],
-        [s.score for s in sentences],
-        MAX_SENTENCES,
-        min_score=best * RELATIVE_FLOOR,
-    )
     chosen = sorted(
-        (_with_continuation(sentences[i], sentences) for i in picked),
-        key=lambda s: (
-            s.hit.passage.source_id,
-            s.hit.passage.chapter_index,
-            s.hit.passage.start + s.start,
-        ),
+        _pick_units(evidence.sentences),
+        key=lambda s: (s.hit.passage.source_id, s.hit.passage.chapter_index, _span(s)[1]),
     )
     citations: list[Citation] = []
     body: list[str] = []
