@@ -153,6 +153,7 @@ class ScoredPassage:
     score: float
     dense_rank: int | None = None
     lexical_rank: int | None = None
+    similarity: float | None = None  # cosine with the query, when dense search ranked it
 
 
 @dataclass

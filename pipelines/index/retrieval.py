@@ -83,6 +83,7 @@ def search(
     if mode in ("hybrid", "lexical"):
         lex = lexical.search(ws, query, list(scope.source_ids), chapter_ids, n)
     dense_rank = {pid: r for r, (pid, _) in enumerate(dense, 1)}
+    cosine = dict(dense)
     lex_rank = {pid: r for r, (pid, _) in enumerate(lex, 1)}
     if mode == "dense":
         ranked = dense
@@ -93,7 +94,7 @@ def search(
     top = ranked[: k * 2]  # a few spare in case SQLite lacks a stale vector's passage
     found = ws.get_passages([pid for pid, _ in top])
     out = [
-        ScoredPassage(found[pid], score, dense_rank.get(pid), lex_rank.get(pid))
+        ScoredPassage(found[pid], score, dense_rank.get(pid), lex_rank.get(pid), cosine.get(pid))
         for pid, score in top
         if pid in found
     ]
