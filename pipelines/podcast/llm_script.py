@@ -91,6 +91,40 @@ def _turns_from(
     return turns
 
 
+def _outline(material: Material, request: PodcastRequest, llm) -> list[dict]:
+    """One call: a title and two or three points per segment, from its opening passages.
+    Falls back to the chapter titles (no points) when the model's JSON is unusable."""
+    lines = []
+    for n, segment in enumerate(material.segments, 1):
+        opening = " ".join(" ".join(p.text.split()) for p in segment.passages[:2])[:900]
+        lines.append(f"Segment {n} ({segment.spoken}): {opening}")
+    messages = [
+        Message(
+            role="system",
+            content=(
+                f"You plan a podcast episode about {material.label} of {material.source.title}. "
+                "For each segment give a short title and 2-3 talking points taken from its text. "
+                'Reply with JSON only: {"segments": [{"title": "...", "points": ["..."]}]}'
+                + (f" Listener's wish: {request.focus}." if request.focus else "")
+            ),
+        ),
+        Message(role="user", content="\n\n".join(lines)),
+    ]
+    try:
+        data = complete_json(llm, messages, {"segments": list}, max_tokens=800)
+    except BackendError as exc:
+        log.info("outline failed, using chapter titles: %s", exc)
+        return [{"title": s.title, "points": []} for s in material.segments]
+    planned = [item for item in data["segments"] if isinstance(item, dict)]
+    outline = []
+    for n, segment in enumerate(material.segments):
+        item = planned[n] if n < len(planned) else {}
+        title = " ".join(str(item.get("title") or "").split())[:80] or segment.title
+        points = [" ".join(str(p).split()) for p in item.get("points", []) if str(p).strip()][:3]
+        outline.append({"title": title, "points": points})
+    return outline
+
+
 def write_script_with_llm(
     material: Material, request: PodcastRequest, llm, *, words_per_minute: int, previously: str = ""
 ) -> Script:
@@ -102,13 +136,15 @@ def write_script_with_llm(
     turns: list[Turn] = []
     recap = previously and f"(previous episode: {previously})"
     titles = []
+    outline = _outline(material, request, llm)
     for number, (segment, words) in enumerate(zip(material.segments, budgets, strict=True), 1):
+        plan = outline[number - 1]
         passages = segment.passages[:: max(1, len(segment.passages) // MAX_PASSAGES_PER_SEGMENT)]
         context, keys = _keyed(passages[:MAX_PASSAGES_PER_SEGMENT])
         messages = _dialogue_messages(
             material,
             request,
-            segment.title,
+            plan["title"] + (f" (points: {'; '.join(plan['points'])})" if plan["points"] else ""),
             context,
             words,
             recap,
@@ -123,8 +159,12 @@ def write_script_with_llm(
             for t in new:  # uncited middle turns draw on the segment as a whole
                 t.passage_ids = t.passage_ids or [p.id for p in passages[:1]]
         turns.extend(new)
-        titles.append(segment.title)
-        recap = "; ".join(titles)
+        titles.append(plan["title"])
+        covered = [
+            f"{t}" + (f": {', '.join(o['points'])}" if o["points"] else "")
+            for t, o in zip(titles, outline, strict=False)
+        ]
+        recap = "; ".join(covered)  # the running recap the next segment must not repeat
     return Script(
         title=f"{material.source.title}: {material.label.strip('“”')}",
         hosts=[Host(name=h) for h in dict.fromkeys(hosts)],

@@ -114,13 +114,19 @@ def test_llm_garbage_falls_back_to_the_offline_script(book) -> None:
     script = write_script(ws, PodcastRequest(source.id, [_index(source, "II")], minutes=2), llm=llm)
     validate_script(script)
     assert any("written offline" in n for n in script.settings["notes"])
-    assert len(llm.calls) == 2  # one retry, then fall back
+    assert len(llm.calls) == 4  # outline + its retry, dialogue + its retry, then fall back
 
 
 def test_llm_script_keeps_passage_ids_and_alternates(book) -> None:
     ws, source = book
 
+    def outline(messages):
+        assert "plan a podcast" in messages[0].content
+        segment = {"title": "Dinner and the return", "points": ["the guests", "the story"]}
+        return json.dumps({"segments": [segment]})
+
     def reply(messages):
+        assert "Dinner and the return" in messages[0].content  # the outline steers it
         return json.dumps(
             {
                 "turns": [
@@ -147,11 +153,12 @@ def test_llm_script_keeps_passage_ids_and_alternates(book) -> None:
     script = write_script(
         ws,
         PodcastRequest(source.id, [_index(source, "II")], minutes=1),
-        llm=ScriptedLLM().enqueue(reply, reply, reply),
+        llm=ScriptedLLM().enqueue(outline, reply),
     )
     assert script.settings["notes"] == []
     assert all(t.passage_ids for t in script.turns)
     assert [t.speaker for t in script.turns[:3]] == ["Ada", "Ben", "Ada"]
+    assert script.segments == ["Introduction", "Dinner and the return"]
 
 
 def test_a_paper_gets_an_episode_too(tmp_path) -> None:
