@@ -24,6 +24,7 @@ STRONG_SIMILARITY = 0.55  # alone enough
 SUPPORT_SIMILARITY = 0.30  # enough with good word coverage
 SUPPORT_COVERAGE = 0.5
 MAX_UNIT_WORDS = 70
+UNIT_HITS = 6  # answers are built from the best six passages (the hot path embeds their sentences)
 ANSWER_CUE_BONUS = 0.25  # a unit holding the kind of thing asked for (a material, a date ...)
 _NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b([A-Z][a-z]+|\d{2,})\b")
 
@@ -67,7 +68,7 @@ def _candidate_units(hits: list[ScoredPassage]) -> list[Sentence]:
     """
     seen: set[str] = set()
     units: list[Sentence] = []
-    for h in hits:
+    for h in hits[:UNIT_HITS]:
         spans = [
             (s, e)
             for s, e in split_sentences(h.passage.text)
