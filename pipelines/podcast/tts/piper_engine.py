@@ -16,7 +16,7 @@ from pipelines.podcast.tts.base import AudioClip, TTSEngine, VoiceSpec, shift_pi
 
 VOICE_ID = "en_US-joe-medium"
 HOST_B_PITCH = 1.22
-HOST_SPEED = 0.8  # joe speaks ~175 words a minute; podcast budgets assume ~150
+HOST_SPEED = 0.75  # joe speaks ~175 words a minute; podcast budgets assume ~150
 
 _lock = threading.Lock()
 _voice = None  # loaded once per process
