@@ -51,6 +51,10 @@ def add_bytes(
     settings = settings or ws.settings
     existing = hashlib.sha256(data).hexdigest()
     if ws.has_source(existing):
+        if existing in ws.unindexed_source_ids():  # an earlier ingest was cut short
+            from pipelines.index.retrieval import finish_interrupted
+
+            finish_interrupted(ws, settings)
         return AddResult(ws.get_source(existing), created=False)
     source = ingest.parse_bytes(data, file_name, settings)
     from pipelines.index import chunk_source, index_vectors

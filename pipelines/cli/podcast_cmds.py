@@ -98,6 +98,8 @@ def _episode_row(episode: Episode, out: Path | None) -> dict:
         "duration_s": round(episode.duration_s or 0, 1),
         "words": episode.script.word_count,
         **paths,
+        "synthesized_turns": episode.settings.get("synthesized_turns"),
+        "cached_turns": episode.settings.get("cached_turns"),
         "notes": [
             *episode.script.settings.get("notes", []),
             *episode.settings.get("render_notes", []),

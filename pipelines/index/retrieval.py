@@ -12,6 +12,7 @@ interrupted, and re-embeds sources whose vectors went missing.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -70,6 +71,7 @@ def search(
     if mode not in MODES:
         raise FolioError(f"Unknown search mode '{mode}'; use one of {', '.join(MODES)}.")
     settings = settings or ws.settings
+    finish_interrupted(ws, settings)
     query = " ".join(query.split())
     chapter_ids = None if scope.chapter_ids is None else list(scope.chapter_ids)
     if not query or not scope.source_ids or chapter_ids == []:
@@ -169,6 +171,27 @@ def remove_source_index(ws: Workspace, source_id: str, settings: Settings | None
         store_passages(ws, source_id, [])  # also clears indexed_at: repair can redo it
     vectors.delete_source(ws, source_id, settings)
     lexical.invalidate(ws, source_id)
+
+
+_repair_lock = threading.Lock()
+
+
+def finish_interrupted(ws: Workspace, settings: Settings | None = None) -> list[str]:
+    """Index sources whose ingest was cut short (stored, never marked indexed).
+
+    A cheap query on every search: a crash between storing a source and embedding it
+    is healed the next time anyone searches, never leaving a source that finds nothing.
+    """
+    pending = ws.unindexed_source_ids()
+    if not pending:
+        return []
+    with _repair_lock:
+        done = []
+        for sid in ws.unindexed_source_ids():
+            log.warning("Source %s was never fully indexed; indexing it now", sid[:12])
+            index_source(ws, ws.get_source(sid), settings=settings)
+            done.append(sid)
+        return done
 
 
 def repair(

@@ -13,7 +13,8 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 from urllib.parse import urlparse
 
 import numpy as np
@@ -31,6 +32,7 @@ from chromadb.config import Settings as ChromaSettings  # noqa: E402
 from chromadb.utils.embedding_functions import register_embedding_function  # noqa: E402
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 COLLECTION = "passages"
 EF_NAME = "folio-minilm"
@@ -123,7 +125,34 @@ def forget_clients(ws: Workspace | None = None) -> None:
             _clients.pop(str(ws.vectors_dir.resolve()), None)
 
 
+def _reopened_on_stale(fn: Callable[[], T], ws: Workspace, settings: Settings | None) -> T:
+    """Run a chroma call; if another process changed the on-disk index under this
+    process's cached copy (chroma then fails with "Error finding id"), reopen and retry.
+
+    The app and the CLI share one workspace: each keeps its own in-memory HNSW copy, and
+    only a fresh client sees what the other wrote.
+    """
+    try:
+        return fn()
+    except chromadb.errors.InternalError as exc:
+        if (settings or ws.settings).vector_url.strip():
+            raise  # a server keeps one index; nothing stale to reopen
+        log.info("Vector index changed on disk (%s); reopening it", exc)
+        from chromadb.api.client import SharedSystemClient
+
+        with _lock:
+            _clients.clear()
+            SharedSystemClient.clear_system_cache()
+        return fn()
+
+
 def add(
+    ws: Workspace, passages: list[Passage], embeddings: np.ndarray, settings: Settings | None = None
+) -> None:
+    _reopened_on_stale(lambda: _add(ws, passages, embeddings, settings), ws, settings)
+
+
+def _add(
     ws: Workspace, passages: list[Passage], embeddings: np.ndarray, settings: Settings | None = None
 ) -> None:
     if not passages:
@@ -169,12 +198,15 @@ def query(
     """(passage id, cosine similarity) best first, ties by id."""
     if not source_ids or (chapter_ids is not None and not chapter_ids):
         return []
-    col = collection(ws, settings)
-    res = col.query(
-        query_embeddings=np.asarray(embedding, dtype=np.float32).reshape(1, -1),
-        n_results=n,
-        where=scope_filter(source_ids, chapter_ids),
-        include=["distances"],
+    res = _reopened_on_stale(
+        lambda: collection(ws, settings).query(
+            query_embeddings=np.asarray(embedding, dtype=np.float32).reshape(1, -1),
+            n_results=n,
+            where=scope_filter(source_ids, chapter_ids),
+            include=["distances"],
+        ),
+        ws,
+        settings,
     )
     hits = [
         (pid, round(1.0 - float(d), 6))  # rounding makes float noise ties resolve by id
@@ -194,7 +226,9 @@ def count(ws: Workspace, settings: Settings | None = None) -> int:
 
 
 def delete_source(ws: Workspace, source_id: str, settings: Settings | None = None) -> None:
-    collection(ws, settings).delete(where={"source_id": source_id})
+    _reopened_on_stale(
+        lambda: collection(ws, settings).delete(where={"source_id": source_id}), ws, settings
+    )
 
 
 def delete_ids(ws: Workspace, ids: list[str], settings: Settings | None = None) -> None:
