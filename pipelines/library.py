@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from pipelines import ingest
-from pipelines.errors import IngestError
+from pipelines.errors import IngestError, LimitError
 from pipelines.settings import Settings
 from pipelines.store import Workspace
 from pipelines.types import Chapter, Source
@@ -32,6 +32,25 @@ Progress = Callable[[int, int], None]
 class AddResult:
     source: Source
     created: bool  # False when the same bytes were already in the workspace
+
+
+def check_upload(files: list[tuple[str, int]], settings: Settings) -> None:
+    """Refuse an upload over the configured limits before any work starts.
+
+    `files` are (name, size in bytes). Raises LimitError naming the limit and the file.
+    """
+    limits = settings.ingest
+    if len(files) > limits.max_files_per_upload:
+        raise LimitError(
+            f"That is {len(files)} files; add at most {limits.max_files_per_upload} at a time "
+            "(FOLIO_INGEST__MAX_FILES_PER_UPLOAD)."
+        )
+    for name, size in files:
+        if size > limits.max_file_mb * 1024 * 1024:
+            raise LimitError(
+                f"'{ingest.clean_file_name(name)}' is {size / 1e6:.0f} MB; the limit is "
+                f"{limits.max_file_mb} MB (FOLIO_INGEST__MAX_FILE_MB)."
+            )
 
 
 def add_bytes(

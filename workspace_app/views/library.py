@@ -84,8 +84,10 @@ def _uploader(ws: Workspace) -> None:
         help=f"Up to {limit} files at once. Each is split into its chapters and indexed.",
     )
     if uploads:
-        if len(uploads) > limit:
-            st.error(f"That is {len(uploads)} files; add at most {limit} at a time.")
+        try:
+            library.check_upload([(f.name, f.size) for f in uploads], ws.settings)
+        except FolioError as exc:
+            st.error(str(exc))
             return
         start_ingest(ws, [(f.name, f.getvalue()) for f in uploads])
         state.bump_upload_nonce()
