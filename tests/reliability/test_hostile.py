@@ -22,8 +22,10 @@ from tests.sources import TRACEMONKEY
 
 def _snapshot(ws: Workspace) -> tuple:
     with ws.connect() as con:
-        counts = tuple(con.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
-                       for t in ("sources", "chapters", "passages"))
+        counts = tuple(
+            con.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+            for t in ("sources", "chapters", "passages")
+        )
     blobs = sorted(p.name for p in (ws.home / "blobs").rglob("*") if p.is_file())
     return counts, blobs
 
@@ -32,16 +34,23 @@ def _text_pdf(pages: int, text: str = "Hello reader. This page has words on it."
     from pypdf.generic import ContentStream, DecodedStreamObject
 
     writer = PdfWriter()
-    font = writer._add_object(DictionaryObject({
-        NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
-        NameObject("/BaseFont"): NameObject("/Helvetica")}))
+    font = writer._add_object(
+        DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Font"),
+                NameObject("/Subtype"): NameObject("/Type1"),
+                NameObject("/BaseFont"): NameObject("/Helvetica"),
+            }
+        )
+    )
     for n in range(pages):
         page = writer.add_blank_page(612, 792)
         stream = DecodedStreamObject()
         stream.set_data(f"BT /F1 12 Tf 72 700 Td ({text} Page {n + 1}.) Tj ET".encode())
         page[NameObject("/Contents")] = writer._add_object(stream)
-        page[NameObject("/Resources")] = DictionaryObject({
-            NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})})
+        page[NameObject("/Resources")] = DictionaryObject(
+            {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})}
+        )
     _ = ContentStream
     return writer
 
@@ -75,7 +84,9 @@ def test_cyclic_page_tree_gets_a_clear_error_and_changes_nothing(workspace: Work
         assert "tree.pdf" in str(exc)
         assert _snapshot(workspace) == before
     else:  # or the loop is skipped and the two real pages are read
-        assert result.source.page_count in (2, 3) and "Hello reader" in result.source.chapters[0].text
+        assert (
+            result.source.page_count in (2, 3) and "Hello reader" in result.source.chapters[0].text
+        )
 
 
 @pytest.mark.slow
@@ -87,9 +98,14 @@ def test_two_thousand_pages_stream_with_bounded_memory(tmp_path: Path) -> None:
         "from pipelines.ingest import parse_file; s, _ = parse_file(sys.argv[1]);"
         "print(s.page_count, len(s.chapters), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)"
     )
-    done = subprocess.run([sys.executable, "-c", code, str(big)], capture_output=True, text=True,
-                          timeout=600, cwd=Path(__file__).resolve().parents[2],
-                          env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(big)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=Path(__file__).resolve().parents[2],
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+    )
     assert done.returncode == 0, done.stderr[-500:]
     pages, chapters, rss_mb = (int(x) for x in done.stdout.split())
     assert pages == 2000 and chapters >= 100  # fixed page groups: no outline, no headings
@@ -113,7 +129,14 @@ def test_odd_encodings_read_as_text(workspace: Workspace, data: bytes, expected:
 
 
 @pytest.mark.parametrize(
-    "name", ["../../etc/passwd.txt", "a\x00b\n.txt", "C:\\evil\\x.md", "/abs/path/notes.md", "\x1b[31mred.txt"]
+    "name",
+    [
+        "../../etc/passwd.txt",
+        "a\x00b\n.txt",
+        "C:\\evil\\x.md",
+        "/abs/path/notes.md",
+        "\x1b[31mred.txt",
+    ],
 )
 def test_file_names_are_cleaned_and_blobs_stay_inside(workspace: Workspace, name: str) -> None:
     source = library.add_bytes(workspace, f"Some text for {name!r} to hold.".encode(), name).source
@@ -158,9 +181,18 @@ def test_epub_scripts_and_styles_never_reach_the_text(workspace: Workspace) -> N
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as z:
         z.writestr("mimetype", "application/epub+zip", compress_type=zipfile.ZIP_STORED)
-        z.writestr("META-INF/container.xml", '<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/></rootfiles></container>')
-        z.writestr("OEBPS/content.opf", '<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="id"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Hostile</dc:title><dc:identifier id="id">x</dc:identifier></metadata><manifest><item id="c1" href="c1.xhtml" media-type="application/xhtml+xml"/></manifest><spine><itemref idref="c1"/></spine></package>')
-        z.writestr("OEBPS/c1.xhtml", '<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><head><style>body{display:none}</style><script>alert("head")</script></head><body><h1>Chapter</h1><p onclick="steal()">Plain words here.<script>alert("x")</script></p><a href="javascript:alert(2)">a link</a><img src="x" onerror="alert(3)"/></body></html>')
+        z.writestr(
+            "META-INF/container.xml",
+            '<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/></rootfiles></container>',
+        )
+        z.writestr(
+            "OEBPS/content.opf",
+            '<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="id"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Hostile</dc:title><dc:identifier id="id">x</dc:identifier></metadata><manifest><item id="c1" href="c1.xhtml" media-type="application/xhtml+xml"/></manifest><spine><itemref idref="c1"/></spine></package>',
+        )
+        z.writestr(
+            "OEBPS/c1.xhtml",
+            '<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><head><style>body{display:none}</style><script>alert("head")</script></head><body><h1>Chapter</h1><p onclick="steal()">Plain words here.<script>alert("x")</script></p><a href="javascript:alert(2)">a link</a><img src="x" onerror="alert(3)"/></body></html>',
+        )
     source = library.add_bytes(workspace, buffer.getvalue(), "hostile.epub").source
     text = " ".join(c.text for c in source.chapters)
     assert "Plain words here." in text
