@@ -38,7 +38,7 @@ def _optional_modules() -> list:
     import importlib
 
     found = []
-    for name in ("qa_cmds", "podcast_cmds", "eval_cmds"):
+    for name in ("qa_cmds", "podcast_cmds", "eval_cmds", "archive_cmds"):
         try:
             found.append(importlib.import_module(f"pipelines.cli.{name}"))
         except ModuleNotFoundError as exc:
