@@ -96,6 +96,10 @@ MIGRATIONS: list[str] = [
         updated_at TEXT NOT NULL
     );
     """,
+    # 2: notes are listed per notebook
+    """
+    CREATE INDEX IF NOT EXISTS notes_by_notebook ON notes(notebook, id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
