@@ -103,6 +103,23 @@ class Workspace:
     def episodes_dir(self) -> Path:
         return self.home / "episodes"
 
+    @property
+    def workspace_id(self) -> str:
+        """A stable random id of this workspace (names its collection on a shared server)."""
+        path = self.home / "workspace.id"
+        if not path.exists():
+            import uuid
+
+            tmp = self.home / f".workspace.id.{uuid.uuid4().hex}"
+            tmp.write_text(uuid.uuid4().hex)
+            try:
+                os.link(tmp, path)  # atomic, and the first writer wins
+            except FileExistsError:
+                pass
+            finally:
+                tmp.unlink(missing_ok=True)
+        return path.read_text().strip()
+
     def blob_path(self, source_id: str, file_name: str) -> Path:
         suffix = Path(file_name).suffix.lower()[:10]
         return self.home / "blobs" / source_id[:2] / f"{source_id}{suffix}"

@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from pipelines.errors import ConfigError
+from pipelines.errors import BackendError, ConfigError
 from pipelines.settings import Settings
 from pipelines.store import Workspace
 from pipelines.types import Passage
@@ -107,13 +107,35 @@ def client(ws: Workspace, settings: Settings | None = None) -> Any:
         return _clients[key]
 
 
+def collection_name(ws: Workspace, settings: Settings) -> str:
+    """One collection per workspace on a shared Chroma server (two workspaces may hold the
+    same book, and removing it from one must not remove it from the other); on disk the
+    folder is already the workspace's own."""
+    return f"{COLLECTION}-{ws.workspace_id}" if settings.vector_url.strip() else COLLECTION
+
+
 def collection(ws: Workspace, settings: Settings | None = None) -> Any:
     settings = settings or ws.settings
-    return client(ws, settings).get_or_create_collection(
-        COLLECTION,
-        embedding_function=FolioEmbeddingFunction(settings.index.embedder),
-        metadata={"hnsw:space": "cosine"},
-    )
+    try:
+        return client(ws, settings).get_or_create_collection(
+            collection_name(ws, settings),
+            embedding_function=FolioEmbeddingFunction(settings.index.embedder),
+            metadata={"hnsw:space": "cosine"},
+        )
+    except Exception as exc:
+        if settings.vector_url.strip() and _is_connection_error(exc):
+            raise BackendError(
+                f"Could not reach the Chroma server at {settings.vector_url} ({type(exc).__name__}). "
+                "Start it (`chroma run --path DIR --port PORT`) or unset FOLIO_VECTOR_URL."
+            ) from exc
+        raise
+
+
+def _is_connection_error(exc: BaseException) -> bool:
+    import httpx
+
+    text = f"{type(exc).__name__} {exc}".lower()
+    return isinstance(exc, httpx.HTTPError | ConnectionError | OSError) or "connect" in text
 
 
 def forget_clients(ws: Workspace | None = None) -> None:
