@@ -1,0 +1,51 @@
+"""API keys never reach messages, logs or the workspace."""
+
+from __future__ import annotations
+
+import logging
+import socket
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+
+from pipelines import library, notebook
+from pipelines.index import Scope
+from pipelines.llm.registry import get_llm
+from pipelines.qa import answer
+from pipelines.settings import LLMSettings
+from pipelines.store import Workspace
+from pipelines.summaries import summarize
+from tests.sources import ALICE
+
+SECRET = "sk-test-0123456789abcdef"
+
+
+@pytest.mark.slow
+def test_a_failing_server_with_a_key_leaks_it_nowhere(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    llm = get_llm(
+        LLMSettings(
+            backend="openai",
+            base_url=f"http://127.0.0.1:{port}/v1",
+            model="m",
+            api_key=SecretStr(SECRET),
+            max_retries=0,
+        )
+    )
+    assert SECRET not in repr(llm) and SECRET not in llm.describe()
+    ws = Workspace(tmp_path / "home")
+    source = library.add_file(ws, ALICE).source
+    caplog.set_level(logging.DEBUG)
+    result = answer(ws, "What did Alice follow?", Scope([source.id]), llm=llm)
+    notebook.record_exchange(ws, "alice", result)
+    summary = summarize(ws, source.id, llm=llm)
+    assert result.notes and SECRET not in " ".join(result.notes + summary.notes)
+    assert SECRET not in caplog.text
+    for path in ws.home.rglob("*"):
+        if path.is_file():
+            assert SECRET.encode() not in path.read_bytes(), path
