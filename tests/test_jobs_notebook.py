@@ -23,7 +23,9 @@ def _wait(ws: Workspace, job_id: str, timeout: float = 10.0) -> jobs.Job:
     raise AssertionError("job did not finish")
 
 
-def test_progress_is_visible_from_another_workspace_object_while_running(workspace: Workspace) -> None:
+def test_progress_is_visible_from_another_workspace_object_while_running(
+    workspace: Workspace,
+) -> None:
     gate = threading.Event()
 
     def work(report):

@@ -105,9 +105,9 @@ def _open(data: bytes, file_name: str) -> PdfReader:
         raise IngestError(file_name, "the PDF is damaged or truncated.") from exc
     if reader.is_encrypted:
         try:
-            ok = reader.decrypt("")  # many PDFs are "encrypted" with an empty user password
+            ok = bool(reader.decrypt(""))  # many PDFs are "encrypted" with an empty user password
         except (DependencyError, FileNotDecryptedError, NotImplementedError, PdfReadError):
-            ok = 0
+            ok = False
         if not ok:
             raise IngestError(
                 file_name, "it is password-protected; remove the password and add it again."
@@ -209,11 +209,11 @@ def _heading_cuts(pages: list[Page]) -> tuple[list[Cut], list[sections.Heading]]
     cuts: list[Cut] = []
     last_top: int | None = None
     for h in headings:
-        page, offset = where[h.line]
+        page_no, offset = where[h.line]
         parent = last_top if h.level > 0 else None
         if h.level == 0:
             last_top = len(cuts)
-        cuts.append(Cut(h.title, page, offset, h.level, parent, kinds.kind_from_title(h.title)))
+        cuts.append(Cut(h.title, page_no, offset, h.level, parent, kinds.kind_from_title(h.title)))
     first = cuts[0]
     if first.page > 0 or first.offset > 0:
         before = (
@@ -293,7 +293,7 @@ _JUNK_TITLE = re.compile(
 
 def _metadata(reader: PdfReader) -> dict[str, str]:
     try:
-        meta = reader.metadata or {}
+        meta: dict = dict(reader.metadata or {})
         raw_title = str(meta.get("/Title") or "")
         raw_author = str(meta.get("/Author") or "")
     except Exception:  # broken info dictionary
