@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -13,6 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.llm.llama_server import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "e2e"
@@ -24,12 +25,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
@@ -49,7 +44,7 @@ def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90) -> None
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     home = tmp_path_factory.mktemp("e2e-home")
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "FOLIO_HOME": str(home), "HF_HUB_OFFLINE": "1"}
     log = (tmp_path_factory.mktemp("e2e-log") / "streamlit.log").open("w")
     streamlit = Path(sys.executable).with_name("streamlit")

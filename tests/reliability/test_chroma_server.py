@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -18,22 +17,17 @@ from pipelines.index import Scope, search, vectors
 from pipelines.qa import answer
 from pipelines.settings import Settings
 from pipelines.store import Workspace
+from tests.llm.llama_server import free_port
 from tests.sources import ALICE, TIME_MACHINE
 
 pytestmark = pytest.mark.slow
 CHROMA = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "chroma"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     binary = CHROMA if CHROMA.exists() else Path("chroma")
-    port = _free_port()
+    port = free_port()
     data = tmp_path_factory.mktemp("chroma-server")
     proc = subprocess.Popen(
         [str(binary), "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
@@ -84,7 +78,7 @@ def test_retrieval_and_answers_against_the_server(tmp_path: Path, chroma_url: st
 
 
 def test_server_down_is_a_clear_message(tmp_path: Path) -> None:
-    url = f"http://127.0.0.1:{_free_port()}"
+    url = f"http://127.0.0.1:{free_port()}"
     ws = _workspace(tmp_path / "home", url)
     with pytest.raises(BackendError, match="FOLIO_VECTOR_URL"):
         vectors.count(ws)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import socket
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from pipelines.qa import answer
 from pipelines.settings import LLMSettings
 from pipelines.store import Workspace
 from pipelines.summaries import summarize
+from tests.llm.llama_server import free_port
 from tests.sources import ALICE
 
 SECRET = "sk-test-0123456789abcdef"
@@ -25,9 +25,7 @@ SECRET = "sk-test-0123456789abcdef"
 def test_a_failing_server_with_a_key_leaks_it_nowhere(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     llm = get_llm(
         LLMSettings(
             backend="openai",
