@@ -30,8 +30,8 @@ QUESTIONS = [
 
 
 def timed_answers(ws, source, llm, rounds: int = 2) -> dict:
-    from pipelines.index import Scope
-    from pipelines.qa import stream_answer
+    from pipelines.answers.qa import stream_answer
+    from pipelines.types import Scope
 
     first, total = [], []
     for _ in range(rounds):
@@ -54,9 +54,9 @@ def timed_answers(ws, source, llm, rounds: int = 2) -> dict:
 
 
 def main() -> None:
-    from pipelines import library
     from pipelines.llm.extractive import ExtractiveLLM
-    from pipelines.store import Workspace
+    from pipelines.workspace import library
+    from pipelines.workspace.store import Workspace
 
     results: dict = {}
     with tempfile.TemporaryDirectory() as tmp:

@@ -21,7 +21,7 @@ from pipelines.index import index_source  # noqa: E402
 from pipelines.index.embedder import get_embedder  # noqa: E402
 from pipelines.ingest import parse_file  # noqa: E402
 from pipelines.settings import Settings  # noqa: E402
-from pipelines.store import Workspace  # noqa: E402
+from pipelines.workspace.store import Workspace  # noqa: E402
 
 MOBY = ROOT.parent / "shared" / "sources" / "books" / "melville_moby-dick_idpf.epub"
 

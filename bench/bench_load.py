@@ -29,9 +29,9 @@ LEVEL_LIMIT_S = 120
 
 def build(home: Path) -> list:
     """One source per Moby-Dick chapter (135+), each a text file of its own."""
-    from pipelines import library
     from pipelines.ingest import parse_file
-    from pipelines.store import Workspace
+    from pipelines.workspace import library
+    from pipelines.workspace.store import Workspace
 
     ws = Workspace(home)
     book, _ = parse_file(SOURCES / "books" / "melville_moby-dick_idpf.epub")
@@ -46,8 +46,9 @@ def build(home: Path) -> list:
 
 
 def run_level(ws, sources, users: int) -> dict:
-    from pipelines.index import Scope, search
-    from pipelines.qa import answer
+    from pipelines.answers.qa import answer
+    from pipelines.index import search
+    from pipelines.types import Scope
 
     latencies: list[float] = []
     errors: list[str] = []

@@ -15,11 +15,12 @@ from common import SOURCES, peak_rss_mb, save
 
 
 def main() -> None:
-    from pipelines import library
     from pipelines.podcast.episodes import render_episode
-    from pipelines.podcast.script import PodcastRequest, write_script
+    from pipelines.podcast.request import PodcastRequest
+    from pipelines.podcast.script import write_script
     from pipelines.podcast.tts.piper_engine import PiperEngine
-    from pipelines.store import Workspace
+    from pipelines.workspace import library
+    from pipelines.workspace.store import Workspace
 
     engine = PiperEngine()
     line = (

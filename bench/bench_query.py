@@ -26,16 +26,12 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipelines.index import (  # noqa: E402
-    Scope,
-    chunk_source,
-    search,
-    vectors,  # noqa: E402
-)
+from pipelines.index import chunk_source, search, vectors  # noqa: E402
 from pipelines.index.embedder import get_embedder  # noqa: E402
 from pipelines.ingest import parse_file  # noqa: E402
 from pipelines.settings import Settings  # noqa: E402
-from pipelines.store import Workspace  # noqa: E402
+from pipelines.types import Scope  # noqa: E402
+from pipelines.workspace.store import Workspace  # noqa: E402
 
 BOOKS = ROOT.parent / "shared" / "sources" / "books"
 QUERIES = [

@@ -7,8 +7,11 @@ Plain dataclasses, no behaviour beyond small derived helpers, so every layer
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+from pipelines.errors import FolioError
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 
@@ -154,6 +157,33 @@ class ScoredPassage:
     dense_rank: int | None = None
     lexical_rank: int | None = None
     similarity: float | None = None  # cosine with the query, when dense search ranked it
+
+
+@dataclass
+class Scope:
+    """What to search: whole sources, or only some of their chapters (by chapter id)."""
+
+    source_ids: list[str]
+    chapter_ids: list[str] | None = None  # None = every chapter of the sources
+
+    @classmethod
+    def sources(cls, *sources: Source | str) -> Scope:
+        return cls([s if isinstance(s, str) else s.id for s in sources])
+
+    @classmethod
+    def chapters(cls, source: Source, indexes: Iterable[int]) -> Scope:
+        wanted = set(indexes)
+        missing = wanted - {c.index for c in source.chapters}
+        if missing:
+            raise FolioError(
+                f"'{source.title}' has no chapter {min(missing)}; `folio chapters` lists them."
+            )
+        return cls([source.id], [c.id for c in source.chapters if c.index in wanted])
+
+    @classmethod
+    def upto(cls, source: Source, n: int) -> Scope:
+        """Chapters 1..n of a book (reading-companion mode: nothing after n)."""
+        return cls([source.id], [c.id for c in source.chapters if c.index <= n])
 
 
 @dataclass

@@ -56,6 +56,6 @@ def workspace_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def workspace(workspace_home: Path):
-    from pipelines.store import Workspace
+    from pipelines.workspace.store import Workspace
 
     return Workspace(workspace_home)

@@ -13,7 +13,7 @@ import streamlit as st
 from pydantic import SecretStr
 
 from pipelines.settings import Settings
-from pipelines.store import Workspace
+from pipelines.workspace.store import Workspace
 from workspace_app import state
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")

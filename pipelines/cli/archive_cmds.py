@@ -20,7 +20,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from pipelines.archive import export_workspace
+    from pipelines.workspace.archive import export_workspace
 
     manifest = export_workspace(open_workspace(args), args.archive)
     if args.json:
@@ -35,7 +35,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from pipelines.archive import import_workspace
+    from pipelines.workspace.archive import import_workspace
 
     added = import_workspace(open_workspace(args), args.archive)
     if args.json:

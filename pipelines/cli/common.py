@@ -11,7 +11,7 @@ from typing import Any
 
 from pipelines.errors import FolioError
 from pipelines.settings import Settings
-from pipelines.store import Workspace
+from pipelines.workspace.store import Workspace
 
 
 def open_workspace(args: argparse.Namespace) -> Workspace:

@@ -6,10 +6,10 @@ import argparse
 import sys
 from typing import Any
 
-from pipelines import library
 from pipelines.cli.common import add_json_flag, open_workspace, print_json, progress_bar
 from pipelines.errors import FolioError
 from pipelines.types import Chapter
+from pipelines.workspace import library
 
 
 def register(commands: argparse._SubParsersAction) -> None:

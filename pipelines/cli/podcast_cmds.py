@@ -11,10 +11,10 @@ from pathlib import Path
 
 from pipelines.cli.common import add_json_flag, open_workspace, parse_chapter_list, print_json
 from pipelines.errors import FolioError
-from pipelines.podcast.script import FORMATS, PodcastRequest
+from pipelines.podcast.request import FORMATS, PodcastRequest
 from pipelines.settings import Settings
-from pipelines.store import Workspace
 from pipelines.types import Episode, Script
+from pipelines.workspace.store import Workspace
 
 
 def register(commands: argparse._SubParsersAction) -> None:

@@ -6,12 +6,11 @@ import argparse
 import sys
 from dataclasses import asdict
 
-from pipelines import notebook
 from pipelines.cli.common import add_json_flag, open_workspace, parse_chapter_list, print_json
 from pipelines.errors import FolioError
-from pipelines.index import Scope
-from pipelines.store import Workspace
-from pipelines.types import Answer, Citation, Source
+from pipelines.types import Answer, Citation, Scope, Source
+from pipelines.workspace import notebook
+from pipelines.workspace.store import Workspace
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -86,7 +85,7 @@ def answer_json(answer: Answer) -> dict:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from pipelines.qa import answer as answer_question
+    from pipelines.answers.qa import answer as answer_question
 
     ws = open_workspace(args)
     source = ws.resolve_source(args.source)
@@ -110,7 +109,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_summarize(args: argparse.Namespace) -> int:
-    from pipelines.summaries import summarize
+    from pipelines.answers.summaries import summarize
 
     ws = open_workspace(args)
     source = ws.resolve_source(args.source)
@@ -128,8 +127,8 @@ def cmd_summarize(args: argparse.Namespace) -> int:
 
 
 def cmd_questions(args: argparse.Namespace) -> int:
+    from pipelines.answers.suggestions import suggest_questions
     from pipelines.llm.registry import get_llm
-    from pipelines.suggestions import suggest_questions
 
     ws = open_workspace(args)
     source = ws.resolve_source(args.source)

@@ -17,11 +17,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from pipelines import library
 from pipelines.errors import FolioError
 from pipelines.settings import Settings
-from pipelines.store import Workspace
 from pipelines.types import Source
+from pipelines.workspace import library
+from pipelines.workspace.store import Workspace
 
 _PUNCT = re.compile(f"[{re.escape(string.punctuation)}“”‘’—–]")
 
@@ -50,7 +50,7 @@ def _read_questions(path: Path) -> list[dict[str, Any]]:
 
 
 def _scope_for(source: Source, chapter_title: str | None):
-    from pipelines.index import Scope
+    from pipelines.types import Scope
 
     if chapter_title:
         wanted = normalise(chapter_title)
@@ -73,7 +73,7 @@ def _percentile(values: list[float], q: float) -> float:
 def evaluate_qa(
     questions_path: Path, *, workspace: Workspace | None = None, settings: Settings | None = None
 ) -> dict[str, Any]:
-    from pipelines.qa import answer
+    from pipelines.answers.qa import answer
 
     questions_path = Path(questions_path)
     rows = _read_questions(questions_path)

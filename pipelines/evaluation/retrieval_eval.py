@@ -67,9 +67,11 @@ def evaluate_retrieval(
     passages_jsonl: Path, queries_jsonl: Path, *, settings: Settings | None = None
 ) -> dict[str, Any]:
     """Index the passages in a throwaway workspace and score every query in every mode."""
-    from pipelines.index.retrieval import Scope, index_vectors, search
+    from pipelines.index.indexing import index_vectors
+    from pipelines.index.retrieval import search
     from pipelines.index.vectors import forget_clients
-    from pipelines.store import Workspace
+    from pipelines.types import Scope
+    from pipelines.workspace.store import Workspace
 
     base = settings or Settings()
     queries = read_jsonl(queries_jsonl)

@@ -4,7 +4,7 @@
     index_source(ws, source, *, progress=None, settings=None) -> int
     index_vectors(ws, source_id, passages, *, progress=None, settings=None) -> int
     remove_source_index(ws, source_id) ; repair(ws) -> list[str]
-    search(ws, query, Scope(...), *, k=8, mode="hybrid", settings=None) -> list[ScoredPassage]
+    search(ws, query, types.Scope(...), *, k=8, mode="hybrid", settings=None) -> list[ScoredPassage]
     get_embedder(settings) -> Embedder
 
 Heavy pieces (chroma, torch, ONNX Runtime) load on first use, not on import.
@@ -18,18 +18,16 @@ from pipelines.index.chunking import chunk_chapter, chunk_source
 
 if TYPE_CHECKING:
     from pipelines.index.embedder import Embedder, get_embedder
-    from pipelines.index.retrieval import (
-        Scope,
+    from pipelines.index.indexing import (
         index_source,
         index_vectors,
         remove_source_index,
         repair,
-        search,
     )
+    from pipelines.index.retrieval import search
 
 __all__ = [
     "Embedder",
-    "Scope",
     "chunk_chapter",
     "chunk_source",
     "get_embedder",
@@ -43,11 +41,10 @@ __all__ = [
 _LAZY = {
     "Embedder": "pipelines.index.embedder",
     "get_embedder": "pipelines.index.embedder",
-    "Scope": "pipelines.index.retrieval",
-    "index_source": "pipelines.index.retrieval",
-    "index_vectors": "pipelines.index.retrieval",
-    "remove_source_index": "pipelines.index.retrieval",
-    "repair": "pipelines.index.retrieval",
+    "index_source": "pipelines.index.indexing",
+    "index_vectors": "pipelines.index.indexing",
+    "remove_source_index": "pipelines.index.indexing",
+    "repair": "pipelines.index.indexing",
     "search": "pipelines.index.retrieval",
 }
 

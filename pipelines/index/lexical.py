@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import bm25s
 import numpy as np
 
-from pipelines.store import Workspace
+from pipelines.workspace.store import Workspace
 
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG

@@ -21,8 +21,8 @@ import numpy as np
 
 from pipelines.errors import BackendError, ConfigError
 from pipelines.settings import Settings
-from pipelines.store import Workspace
 from pipelines.types import Passage
+from pipelines.workspace.store import Workspace
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 

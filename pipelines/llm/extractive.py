@@ -2,7 +2,7 @@
 
 It does not write text. Answers, summaries and scripts branch on `llm.generates` and,
 when it is False, assemble their output from the source's own sentences with the
-helpers in `pipelines.llm.sentences`.
+helpers in `pipelines.text.sentences`.
 """
 
 from __future__ import annotations

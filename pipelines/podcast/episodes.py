@@ -23,8 +23,8 @@ from pipelines.podcast.script_doc import (
 )
 from pipelines.podcast.tts.registry import get_tts, voices_for_hosts
 from pipelines.settings import Settings
-from pipelines.store import Workspace, utc_now
 from pipelines.types import Episode, Script
+from pipelines.workspace.store import Workspace, utc_now
 
 
 def render_episode(

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipelines.naming import chapter_name, chapter_range
-from pipelines.store import Workspace
+from pipelines.text.naming import chapter_name, chapter_range
 from pipelines.types import Chapter, ChapterKind, Passage, Source, count_words
+from pipelines.workspace.store import Workspace
 
 MAX_SEGMENTS = 8
 OPENING_WORDS = 70  # intro + first question

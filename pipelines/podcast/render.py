@@ -24,8 +24,8 @@ from pipelines.podcast.mp3_tags import ChapterMark, tag_mp3
 from pipelines.podcast.transcript import Cue, write_transcripts
 from pipelines.podcast.tts.base import AudioClip, TTSEngine, VoiceSpec, resample
 from pipelines.podcast.tts.registry import FallbackTTS
-from pipelines.store import atomic_write
 from pipelines.types import Script
+from pipelines.workspace.store import atomic_write
 
 log = logging.getLogger(__name__)
 

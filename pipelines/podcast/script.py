@@ -7,43 +7,17 @@ episode per chapter, each opening with a short "last time..." recap.
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 
 from pipelines.errors import BackendError, FolioError
-from pipelines.podcast import extractive_script
-from pipelines.podcast.material import Material, gather, segments_for
+from pipelines.podcast.material import gather, segments_for
+from pipelines.podcast.request import PodcastRequest
+from pipelines.podcast.writers import extractive as extractive_writer
 from pipelines.settings import Settings
-from pipelines.store import Workspace
 from pipelines.types import Script
+from pipelines.workspace.store import Workspace
 
 log = logging.getLogger(__name__)
-
-FORMATS = ("deep-dive", "brief", "debate")
-BRIEF_MAX_MINUTES = 2.0
-
-
-@dataclass
-class PodcastRequest:
-    source_id: str
-    chapters: list[int] | None = None  # None: the body of the source
-    minutes: float = 5.0
-    format: str = "deep-dive"
-    hosts: tuple[str, str] = ("Ada", "Ben")
-    focus: str = ""
-    language: str = "English"
-    notes: list[str] = field(default_factory=list)
-
-    def checked(self) -> PodcastRequest:
-        if self.format not in FORMATS:
-            raise FolioError(f"Unknown format '{self.format}'; choose one of {', '.join(FORMATS)}.")
-        if not 0.5 <= self.minutes <= 90:
-            raise FolioError("Choose an episode length between 0.5 and 90 minutes.")
-        if self.format == "brief" and self.minutes > BRIEF_MAX_MINUTES:
-            self.minutes = BRIEF_MAX_MINUTES
-            self.notes.append("A brief is at most 2 minutes; the length was capped.")
-        if len({h.strip() for h in self.hosts}) != 2 or not all(h.strip() for h in self.hosts):
-            raise FolioError("The two hosts need two different, non-empty names.")
-        return self
 
 
 def write_script(
@@ -71,15 +45,15 @@ def write_script(
 
         llm = get_llm(settings.llm)
     if getattr(llm, "generates", False):
-        from pipelines.podcast.llm_script import write_script_with_llm
+        from pipelines.podcast.writers import llm as llm_writer
 
         try:
-            script = write_script_with_llm(
+            script = llm_writer.write(
                 material,
                 request,
-                llm,
                 words_per_minute=settings.podcast.words_per_minute,
                 previously=previously,
+                llm=llm,
             )
         except BackendError as exc:
             log.warning("LLM script failed, writing offline: %s", exc)
@@ -88,24 +62,15 @@ def write_script(
                 "this one was written offline from the text's key sentences."
             )
     if script is None:
-        script = _offline(material, request, settings, previously)
+        script = extractive_writer.write(
+            material,
+            request,
+            words_per_minute=settings.podcast.words_per_minute,
+            previously=previously,
+        )
     script.settings = {**asdict(request), "notes": notes, "backend": getattr(llm, "name", "")}
     script.settings["hosts"] = list(request.hosts)
     return script
-
-
-def _offline(
-    material: Material, request: PodcastRequest, settings: Settings, previously: str
-) -> Script:
-    return extractive_script.write_script(
-        material,
-        hosts=request.hosts,
-        minutes=request.minutes,
-        words_per_minute=settings.podcast.words_per_minute,
-        fmt=request.format,
-        focus=request.focus,
-        previously=previously,
-    )
 
 
 def write_series(

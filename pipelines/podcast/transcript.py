@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.store import atomic_write
+from pipelines.workspace.store import atomic_write
 
 
 @dataclass

@@ -17,8 +17,8 @@ APP = str(Path(__file__).resolve().parents[2] / "workspace_app" / "app.py")
 
 @pytest.fixture(scope="session")
 def book_home(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    from pipelines import library
-    from pipelines.store import Workspace
+    from pipelines.workspace import library
+    from pipelines.workspace.store import Workspace
 
     home = tmp_path_factory.mktemp("app-home")
     source = library.add_file(Workspace(home), TIME_MACHINE).source
@@ -41,8 +41,8 @@ def source_id(book_home) -> str:
 
 
 def wait_for_jobs(home: Path, kind: str, timeout: float = 120) -> None:
-    from pipelines import jobs
-    from pipelines.store import Workspace
+    from pipelines.workspace import jobs
+    from pipelines.workspace.store import Workspace
 
     ws = Workspace(home)
     deadline = time.monotonic() + timeout

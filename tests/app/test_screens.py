@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines import notebook
-from pipelines.store import Workspace
+from pipelines.workspace import notebook
+from pipelines.workspace.store import Workspace
 from workspace_app import state
 
 pytestmark = pytest.mark.slow

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.index import Scope, index_source, remove_source_index, repair, search, vectors
+from pipelines.index import index_source, remove_source_index, repair, search, vectors
 from pipelines.ingest import parse_file
 from pipelines.settings import Settings
-from pipelines.store import Workspace
+from pipelines.types import Scope
+from pipelines.workspace.store import Workspace
 from tests.sources import ALICE, REPO, TIME_MACHINE
 
 pytestmark = pytest.mark.slow
@@ -135,8 +136,9 @@ def test_reopen_gives_identical_results(indexed):
     assert first == again
     code = f"""
         import json
-        from pipelines.index import Scope, search
-        from pipelines.store import Workspace
+        from pipelines.index import search
+        from pipelines.types import Scope
+        from pipelines.workspace.store import Workspace
         ws = Workspace({str(ws.home)!r})
         hits = search(ws, {query!r}, Scope([{tm.id!r}]), k=8)
         print(json.dumps([[h.passage.id, round(h.score, 6), h.dense_rank, h.lexical_rank] for h in hits]))

@@ -10,8 +10,8 @@ from pipelines.llm.extractive import ExtractiveLLM
 from pipelines.llm.llama_cpp_local import LlamaCppLLM
 from pipelines.llm.openai_compat import OpenAICompatLLM
 from pipelines.llm.registry import get_llm, known_llms, register_llm
-from pipelines.llm.scripted import ScriptedLLM
 from pipelines.settings import LLMSettings
+from pipelines.testing.scripted_llm import ScriptedLLM
 from tests.llm.llm_contract import LLMContract
 
 

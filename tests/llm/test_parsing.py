@@ -15,7 +15,7 @@ from pipelines.llm.parsing import (
     to_json_schema,
     validate,
 )
-from pipelines.llm.scripted import ScriptedLLM
+from pipelines.testing.scripted_llm import ScriptedLLM
 
 ASK = [Message("user", "Give JSON.")]
 SCHEMA = {"title": str, "points": list}

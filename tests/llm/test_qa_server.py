@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines import library
-from pipelines.index import Scope
+from pipelines.answers.qa import stream_answer
+from pipelines.answers.summaries import summarize
 from pipelines.llm.openai_compat import OpenAICompatLLM
-from pipelines.podcast.script import PodcastRequest, write_script
+from pipelines.podcast.request import PodcastRequest
+from pipelines.podcast.script import write_script
 from pipelines.podcast.script_doc import validate_script
-from pipelines.qa import stream_answer
-from pipelines.store import Workspace
-from pipelines.summaries import summarize
+from pipelines.types import Scope
+from pipelines.workspace import library
+from pipelines.workspace.store import Workspace
 from tests.sources import TIME_MACHINE, TULLY
 
 pytestmark = [pytest.mark.slow, pytest.mark.server]

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from pipelines.citations import build_context, render_entry
+from pipelines.answers.citations import build_context, render_entry
 from pipelines.llm.base import Message
 from pipelines.llm.tokens import count_message_tokens, estimate_tokens, fit_passages
 from pipelines.types import Passage, ScoredPassage

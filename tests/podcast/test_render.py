@@ -11,12 +11,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipelines import library
 from pipelines.errors import BackendError
 from pipelines.podcast.episodes import delete_episode, list_episodes, render_episode
 from pipelines.podcast.ffmpeg import decode_file
 from pipelines.podcast.mp3_tags import read_chapters
-from pipelines.podcast.script import PodcastRequest, write_script
+from pipelines.podcast.request import PodcastRequest
+from pipelines.podcast.script import write_script
 from pipelines.podcast.script_doc import edit_turn
 from pipelines.podcast.transcript import parse_vtt_times
 from pipelines.podcast.tts.base import AudioClip, VoiceSpec
@@ -25,8 +25,9 @@ from pipelines.podcast.tts.openai_tts import OpenAISpeechEngine
 from pipelines.podcast.tts.piper_engine import PiperEngine
 from pipelines.podcast.tts.registry import get_tts
 from pipelines.settings import Settings, TTSSettings
-from pipelines.store import Workspace
 from pipelines.types import Script, count_words
+from pipelines.workspace import library
+from pipelines.workspace.store import Workspace
 from tests.sources import TIME_MACHINE
 
 pytestmark = pytest.mark.slow

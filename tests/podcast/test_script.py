@@ -6,12 +6,13 @@ import json
 
 import pytest
 
-from pipelines import library
-from pipelines.llm.scripted import ScriptedLLM
-from pipelines.podcast.script import PodcastRequest, write_script, write_series
+from pipelines.podcast.request import PodcastRequest
+from pipelines.podcast.script import write_script, write_series
 from pipelines.podcast.script_doc import longest_monologue, validate_script
-from pipelines.store import Workspace
+from pipelines.testing.scripted_llm import ScriptedLLM
 from pipelines.types import Source, count_words
+from pipelines.workspace import library
+from pipelines.workspace.store import Workspace
 from tests.sources import TIME_MACHINE, TULLY
 
 pytestmark = pytest.mark.slow

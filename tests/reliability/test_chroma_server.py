@@ -11,12 +11,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from pipelines import library
+from pipelines.answers.qa import answer
 from pipelines.errors import BackendError
-from pipelines.index import Scope, search, vectors
-from pipelines.qa import answer
+from pipelines.index import search, vectors
 from pipelines.settings import Settings
-from pipelines.store import Workspace
+from pipelines.types import Scope
+from pipelines.workspace import library
+from pipelines.workspace.store import Workspace
 from tests.llm.llama_server import free_port
 from tests.sources import ALICE, TIME_MACHINE
 

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from pipelines import library, notebook
-from pipelines.index import Scope, search
-from pipelines.store import Workspace
+from pipelines.index import search
+from pipelines.types import Scope
+from pipelines.workspace import library, notebook
+from pipelines.workspace.store import Workspace
 from tests.sources import ALICE, TIME_MACHINE
 
 pytestmark = pytest.mark.slow

@@ -17,9 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from pipelines import notebook
-from pipelines.index import Scope, search
-from pipelines.store import Workspace
+from pipelines.index import search
+from pipelines.types import Scope
+from pipelines.workspace import notebook
+from pipelines.workspace.store import Workspace
 from tests.sources import ALICE, TIME_MACHINE
 
 pytestmark = pytest.mark.slow
@@ -84,7 +85,7 @@ def test_killed_ingests_leave_complete_or_absent_sources(tmp_path: Path) -> None
             round_ % 2 == 1
         ):  # now and then, remove what got in, so later kills land mid-ingest again
             for source in Workspace(home).list_sources():
-                from pipelines.library import remove_source
+                from pipelines.workspace.library import remove_source
 
                 remove_source(Workspace(home), source.id)
     assert kills >= 3, "the kill points never hit a running ingest"

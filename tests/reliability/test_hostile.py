@@ -13,10 +13,10 @@ import pytest
 from pypdf import PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, NumberObject
 
-from pipelines import library
 from pipelines.errors import FolioError, IngestError, LimitError
 from pipelines.settings import IngestSettings, Settings
-from pipelines.store import Workspace
+from pipelines.workspace import library
+from pipelines.workspace.store import Workspace
 from tests.sources import TRACEMONKEY
 
 

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from pipelines import library, notebook
-from pipelines.index import Scope
+from pipelines.answers.qa import answer
+from pipelines.answers.summaries import summarize
 from pipelines.llm.registry import get_llm
-from pipelines.qa import answer
 from pipelines.settings import LLMSettings
-from pipelines.store import Workspace
-from pipelines.summaries import summarize
+from pipelines.types import Scope
+from pipelines.workspace import library, notebook
+from pipelines.workspace.store import Workspace
 from tests.llm.llama_server import free_port
 from tests.sources import ALICE
 

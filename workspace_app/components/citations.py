@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pipelines.naming import chapter_name
+from pipelines.text.naming import chapter_name
 from pipelines.types import Citation
 from workspace_app import state
 from workspace_app.components.text import escape_md, short

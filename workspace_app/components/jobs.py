@@ -1,4 +1,4 @@
-"""Long work through pipelines.jobs: started off the script thread, progress read back
+"""Long work through pipelines.workspace.jobs: started off the script thread, progress read back
 from the workspace (so it survives a browser refresh), polled by a small fragment."""
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ from typing import Any
 
 import streamlit as st
 
-from pipelines import jobs
-from pipelines.jobs import Job, Report
-from pipelines.store import Workspace
+from pipelines.workspace import jobs
+from pipelines.workspace.jobs import Job, Report
+from pipelines.workspace.store import Workspace
 from workspace_app import resources
 
 STAGE_WORDS = {"starting": "Starting", "waiting": "Waiting for other work to finish"}

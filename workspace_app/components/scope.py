@@ -5,15 +5,15 @@ from __future__ import annotations
 import streamlit as st
 
 from pipelines.errors import FolioError
-from pipelines.store import Workspace
 from pipelines.types import chapter_id
+from pipelines.workspace.store import Workspace
 from workspace_app import state
 from workspace_app.components.text import escape_md
 
 
 def current_scope(ws: Workspace):
     """A pipelines.index.Scope, or None when nothing is selected."""
-    from pipelines.index import Scope
+    from pipelines.types import Scope
 
     known = {s.id for s in ws.list_sources()}
     chosen = {sid: idx for sid, idx in state.scope_chapters().items() if sid in known and idx}
@@ -29,7 +29,7 @@ def current_scope(ws: Workspace):
 
 
 def scope_label(ws: Workspace, scope) -> str:
-    from pipelines.qa import describe_scope
+    from pipelines.answers.qa import describe_scope
 
     try:
         return describe_scope(ws, scope)

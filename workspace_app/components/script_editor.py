@@ -7,10 +7,10 @@ from typing import Any
 import streamlit as st
 
 from pipelines.errors import FolioError
-from pipelines.naming import chapter_name
 from pipelines.podcast import script_doc
-from pipelines.store import Workspace
+from pipelines.text.naming import chapter_name
 from pipelines.types import Turn
+from pipelines.workspace.store import Workspace
 from workspace_app import resources, state
 from workspace_app.components.text import escape_md
 

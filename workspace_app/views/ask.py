@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pipelines import notebook
 from pipelines.errors import FolioError
-from pipelines.store import Workspace
 from pipelines.types import Answer
+from pipelines.workspace import notebook
+from pipelines.workspace.store import Workspace
 from workspace_app import resources, state
 from workspace_app.components.citations import render_citations
 from workspace_app.components.scope import current_scope, scope_key, scope_label
@@ -61,7 +61,7 @@ def _history(ws: Workspace, name: str) -> None:
 
 
 def _ask(ws: Workspace, scope, name: str, question: str) -> None:
-    from pipelines.qa import stream_answer
+    from pipelines.answers.qa import stream_answer
 
     with st.chat_message("user"):
         st.markdown(escape_md(question))
@@ -104,7 +104,7 @@ def _ask(ws: Workspace, scope, name: str, question: str) -> None:
 
 
 def _suggestions(ws: Workspace, scope) -> None:
-    from pipelines.suggestions import suggest_questions
+    from pipelines.answers.suggestions import suggest_questions
 
     key = scope_key(scope)
     cache = state.suggestions()

@@ -8,8 +8,8 @@ import streamlit as st
 
 from pipelines.errors import FolioError
 from pipelines.podcast import script_doc
-from pipelines.store import Workspace
 from pipelines.types import Episode
+from pipelines.workspace.store import Workspace
 from workspace_app import state
 from workspace_app.components.text import escape_md
 

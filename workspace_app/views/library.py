@@ -7,12 +7,12 @@ from typing import Any
 
 import streamlit as st
 
-from pipelines import library
 from pipelines.errors import FolioError
-from pipelines.jobs import Report
-from pipelines.naming import chapter_name
-from pipelines.store import Workspace
+from pipelines.text.naming import chapter_name
 from pipelines.types import ChapterKind, Source, SourceKind
+from pipelines.workspace import library
+from pipelines.workspace.jobs import Report
+from pipelines.workspace.store import Workspace
 from workspace_app import resources, state
 from workspace_app.components import jobs as job_ui
 from workspace_app.components.text import escape_md
@@ -139,7 +139,7 @@ def _clear(source: Source) -> None:
 
 
 def _reading_upto(source: Source) -> None:
-    from pipelines.index import Scope
+    from pipelines.types import Scope
 
     upto = st.session_state.get(f"upto:{source.id[:16]}")
     if upto is None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pipelines import notebook
-from pipelines.store import Workspace
+from pipelines.workspace import notebook
+from pipelines.workspace.store import Workspace
 from workspace_app.components.citations import render_citations
 from workspace_app.components.text import escape_md, model_md
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from pipelines.errors import FolioError
-from pipelines.naming import chapter_name
-from pipelines.store import Workspace
+from pipelines.text.naming import chapter_name
 from pipelines.types import Chapter, Source
+from pipelines.workspace.store import Workspace
 from workspace_app import resources, state
 from workspace_app.components.text import escape_md, paragraphs
 

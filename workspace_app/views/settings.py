@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pipelines.errors import FolioError
-from pipelines.store import Workspace
+from pipelines.workspace.store import Workspace
 from workspace_app import resources, state
 from workspace_app.components import tts_ui
 

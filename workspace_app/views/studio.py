@@ -9,12 +9,12 @@ from typing import Any
 import streamlit as st
 
 from pipelines.errors import FolioError
-from pipelines.jobs import Report
-from pipelines.naming import chapter_name
 from pipelines.podcast import script_doc
-from pipelines.podcast.script import FORMATS, PodcastRequest
-from pipelines.store import Workspace
+from pipelines.podcast.request import FORMATS, PodcastRequest
+from pipelines.text.naming import chapter_name
 from pipelines.types import Source
+from pipelines.workspace.jobs import Report
+from pipelines.workspace.store import Workspace
 from workspace_app import resources, state
 from workspace_app.components import jobs as job_ui
 from workspace_app.components import tts_ui

@@ -8,10 +8,10 @@ from typing import Any
 
 import streamlit as st
 
-from pipelines.jobs import Report
-from pipelines.naming import chapter_name
-from pipelines.store import Workspace
+from pipelines.text.naming import chapter_name
 from pipelines.types import Citation, Source, SourceKind, Summary
+from pipelines.workspace.jobs import Report
+from pipelines.workspace.store import Workspace
 from workspace_app import resources, state
 from workspace_app.components import jobs as job_ui
 from workspace_app.components.citations import render_citations
@@ -28,7 +28,7 @@ def _summary_from(result: dict[str, Any]) -> Summary:
 
 
 def start_summary(ws: Workspace, source: Source, chapter: int | None, brief: bool) -> str:
-    from pipelines.summaries import summarize
+    from pipelines.answers.summaries import summarize
 
     settings, llm = resources.settings(), resources.llm()
     what = chapter_name(source.chapter(chapter).title) if chapter else source.title

@@ -17,8 +17,8 @@ import tempfile
 from pathlib import Path
 
 from pipelines.errors import FolioError
-from pipelines.schema import SCHEMA_VERSION, migrate
-from pipelines.store import Workspace, utc_now
+from pipelines.workspace.schema import SCHEMA_VERSION, migrate
+from pipelines.workspace.store import Workspace, utc_now
 
 FORMAT = "folio-archive"
 MAX_MEMBER_BYTES = 4 * 1024**3
@@ -98,7 +98,7 @@ def import_workspace(ws: Workspace, archive: Path) -> dict:
         with sqlite3.connect(root / "folio.db", isolation_level=None) as con:
             migrate(con)  # an archive from an older Folio is brought up to date first
         added = _merge(ws, root, Path(manifest.get("home", "")))
-    from pipelines.index.retrieval import finish_interrupted
+    from pipelines.index.indexing import finish_interrupted
 
     finish_interrupted(ws)  # vectors are rebuilt for the imported sources
     return added

@@ -8,9 +8,9 @@ import threading
 import pytest
 
 from pipelines.errors import FolioError, NotFoundError
-from pipelines.schema import SCHEMA_VERSION
-from pipelines.store import Workspace
 from pipelines.types import Chapter, ChapterKind, PageSpan, Passage, Source, SourceKind
+from pipelines.workspace.schema import SCHEMA_VERSION
+from pipelines.workspace.store import Workspace
 
 
 def make_source(source_id: str = "ab" * 32, title: str = "A Book") -> Source:

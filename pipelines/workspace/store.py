@@ -25,9 +25,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pipelines.errors import NotFoundError
-from pipelines.schema import migrate
 from pipelines.settings import Settings
 from pipelines.types import Chapter, ChapterKind, PageSpan, Passage, Source, SourceKind
+from pipelines.workspace.schema import migrate
 
 BUSY_TIMEOUT_MS = 30_000
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipelines.citations import best_quote, build_context, resolve_citations
+from pipelines.answers.citations import best_quote, build_context, resolve_citations
 from pipelines.types import Passage
 
 TEXTS = [

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.llm.sentences import (
+from pipelines.text.sentences import (
     bm25_scores,
     score_sentences,
     select_mmr,

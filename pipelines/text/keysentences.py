@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pipelines.llm.sentences import split_sentences
+from pipelines.text.sentences import split_sentences
 from pipelines.types import Passage
 
 MIN_WORDS = 6

@@ -13,17 +13,17 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from pipelines.citations import build_context, resolve_citations
+from pipelines.answers.citations import build_context, resolve_citations
+from pipelines.answers.evidence import Evidence, judge_evidence
+from pipelines.answers.extractive import extractive_answer
 from pipelines.errors import BackendError, FolioError
-from pipelines.evidence import Evidence, judge_evidence
-from pipelines.extractive_answer import extractive_answer
-from pipelines.index import Scope, search
+from pipelines.index import search
 from pipelines.llm.base import LLM, Message
 from pipelines.llm.tokens import fit_passages
-from pipelines.naming import chapter_name
 from pipelines.settings import Settings
-from pipelines.store import Workspace
-from pipelines.types import Answer, Chapter, ScoredPassage
+from pipelines.text.naming import chapter_name
+from pipelines.types import Answer, Chapter, Scope, ScoredPassage
+from pipelines.workspace.store import Workspace
 
 log = logging.getLogger(__name__)
 

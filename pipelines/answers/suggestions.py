@@ -12,12 +12,12 @@ import re
 from collections import Counter
 
 from pipelines.errors import BackendError
-from pipelines.keysentences import rank_key_sentences
 from pipelines.llm.base import LLM, Message
 from pipelines.llm.parsing import complete_json
-from pipelines.naming import chapter_name
-from pipelines.store import Workspace
+from pipelines.text.keysentences import rank_key_sentences
+from pipelines.text.naming import chapter_name
 from pipelines.types import Chapter, Source, SourceKind
+from pipelines.workspace.store import Workspace
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from pipelines.llm.sentences import split_sentences, terms
+from pipelines.text.sentences import split_sentences, terms
 from pipelines.types import Citation, Passage
 
 QUOTE_WORDS = 25

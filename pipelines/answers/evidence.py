@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from pipelines.answer_types import answer_type, has_cue
-from pipelines.llm.sentences import score_sentences, split_sentences, terms
+from pipelines.answers.question_kinds import answer_type, has_cue
 from pipelines.settings import Settings
+from pipelines.text.sentences import score_sentences, split_sentences, terms
 from pipelines.types import ScoredPassage
 
 # thresholds measured on tests/qa question sets (MiniLM-L6 cosine)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipelines.errors import FolioError
-from pipelines.store import Workspace, utc_now
+from pipelines.workspace.store import Workspace, utc_now
 
 log = logging.getLogger(__name__)
 

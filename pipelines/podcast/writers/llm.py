@@ -5,7 +5,7 @@ episodes neither repeat nor drift. Every turn keeps the passage ids it draws on.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pipelines.errors import BackendError
 from pipelines.llm.base import Message
@@ -14,7 +14,7 @@ from pipelines.podcast.material import Material, body_words, segment_budgets
 from pipelines.types import Host, Passage, Script, Turn, count_words
 
 if TYPE_CHECKING:
-    from pipelines.podcast.script import PodcastRequest
+    from pipelines.podcast.request import PodcastRequest
 
 log = logging.getLogger(__name__)
 
@@ -125,8 +125,13 @@ def _outline(material: Material, request: PodcastRequest, llm) -> list[dict]:
     return outline
 
 
-def write_script_with_llm(
-    material: Material, request: PodcastRequest, llm, *, words_per_minute: int, previously: str = ""
+def write(
+    material: Material,
+    request: PodcastRequest,
+    *,
+    words_per_minute: int,
+    previously: str = "",
+    llm: Any = None,
 ) -> Script:
     """Raises BackendError (incl. structured-output failures) so the caller can fall back."""
     hosts = request.hosts if request.format != "brief" else (request.hosts[0], request.hosts[0])

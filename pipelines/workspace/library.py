@@ -17,8 +17,8 @@ from typing import Any
 from pipelines import ingest
 from pipelines.errors import IngestError, LimitError
 from pipelines.settings import Settings
-from pipelines.store import Workspace
 from pipelines.types import Chapter, Source
+from pipelines.workspace.store import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ def add_bytes(
     existing = hashlib.sha256(data).hexdigest()
     if ws.has_source(existing):
         if existing in ws.unindexed_source_ids():  # an earlier ingest was cut short
-            from pipelines.index.retrieval import finish_interrupted
+            from pipelines.index.indexing import finish_interrupted
 
             finish_interrupted(ws, settings)
         return AddResult(ws.get_source(existing), created=False)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from pipelines.evidence import Evidence, Sentence
-from pipelines.llm.sentences import jaccard
-from pipelines.naming import chapter_name
+from pipelines.answers.evidence import Evidence, Sentence
+from pipelines.text.naming import chapter_name
+from pipelines.text.sentences import jaccard
 from pipelines.types import Answer, Chapter, Citation
 
 MAX_SENTENCES = 3

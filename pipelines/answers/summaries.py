@@ -13,21 +13,21 @@ import json
 import logging
 from dataclasses import asdict
 
-from pipelines.citations import build_context, resolve_citations
+from pipelines.answers.citations import build_context, resolve_citations
 from pipelines.errors import BackendError
-from pipelines.keysentences import (
+from pipelines.llm.base import LLM, Message
+from pipelines.llm.parsing import complete_json
+from pipelines.llm.tokens import fit_passages
+from pipelines.settings import Settings
+from pipelines.text.keysentences import (
     KeySentence,
     in_reading_order,
     rank_candidates,
     rank_key_sentences,
 )
-from pipelines.llm.base import LLM, Message
-from pipelines.llm.parsing import complete_json
-from pipelines.llm.tokens import fit_passages
-from pipelines.naming import chapter_name
-from pipelines.settings import Settings
-from pipelines.store import Workspace, utc_now
+from pipelines.text.naming import chapter_name
 from pipelines.types import Chapter, Citation, Source, SourceKind, Summary
+from pipelines.workspace.store import Workspace, utc_now
 
 log = logging.getLogger(__name__)
 

@@ -10,8 +10,8 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from pipelines.store import Workspace, utc_now
 from pipelines.types import Answer, Citation
+from pipelines.workspace.store import Workspace, utc_now
 
 DEFAULT_NOTEBOOK = "default"
 

@@ -7,12 +7,16 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
+from typing import TYPE_CHECKING, Any
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from pipelines.keysentences import KeySentence, in_reading_order, rank_key_sentences
 from pipelines.podcast.material import Material, Segment, body_words, segment_budgets
+from pipelines.text.keysentences import KeySentence, in_reading_order, rank_key_sentences
 from pipelines.types import Host, Script, Turn, count_words
+
+if TYPE_CHECKING:
+    from pipelines.podcast.request import PodcastRequest
 
 QUESTION_WORDS = 9  # a typical question from host B, used when planning the budget
 
@@ -182,18 +186,17 @@ def _pick(segment: Segment, budget: int, used: set[str], focus: str) -> list[Key
     return in_reading_order(picked)
 
 
-def write_script(
+def write(
     material: Material,
+    request: PodcastRequest,
     *,
-    hosts: tuple[str, str],
-    minutes: float,
-    words_per_minute: int = 150,
-    fmt: str = "deep-dive",
-    focus: str = "",
+    words_per_minute: int,
     previously: str = "",
+    llm: Any = None,  # unused: the offline writer needs no model
 ) -> Script:
     """Compose, measure, and re-plan the body's budget until the script lands near the
     target (the fixed intro, questions and recap make a first plan over- or undershoot)."""
+    hosts, minutes, fmt, focus = request.hosts, request.minutes, request.format, request.focus
     target = round(minutes * words_per_minute)
     body = body_words(target)
     best: Script | None = None

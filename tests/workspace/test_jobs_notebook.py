@@ -6,10 +6,10 @@ import json
 import threading
 import time
 
-from pipelines import jobs, notebook
 from pipelines.errors import FolioError
-from pipelines.store import Workspace
 from pipelines.types import Answer, Citation
+from pipelines.workspace import jobs, notebook
+from pipelines.workspace.store import Workspace
 
 
 def _wait(ws: Workspace, job_id: str, timeout: float = 10.0) -> jobs.Job:

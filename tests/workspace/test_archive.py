@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from pipelines import library, notebook
-from pipelines.archive import ArchiveError, export_workspace, import_workspace
-from pipelines.index import Scope, search
+from pipelines.index import search
 from pipelines.podcast.episodes import list_episodes, render_episode
-from pipelines.podcast.script import PodcastRequest, write_script
-from pipelines.store import Workspace
+from pipelines.podcast.request import PodcastRequest
+from pipelines.podcast.script import write_script
+from pipelines.types import Scope
+from pipelines.workspace import library, notebook
+from pipelines.workspace.archive import ArchiveError, export_workspace, import_workspace
+from pipelines.workspace.store import Workspace
 from tests.sources import ALICE, TULLY
 
 pytestmark = pytest.mark.slow

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines import library
-from pipelines.index import Scope
-from pipelines.llm.scripted import ScriptedLLM
-from pipelines.qa import NOT_IN_TEXT, answer
-from pipelines.store import Workspace
-from pipelines.types import Source
+from pipelines.answers.qa import NOT_IN_TEXT, answer
+from pipelines.testing.scripted_llm import ScriptedLLM
+from pipelines.types import Scope, Source
+from pipelines.workspace import library
+from pipelines.workspace.store import Workspace
 from tests.sources import TIME_MACHINE, TRACEMONKEY
 
 pytestmark = pytest.mark.slow

@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from pipelines import notebook
-from pipelines.schema import MIGRATIONS, SCHEMA_VERSION
-from pipelines.store import Workspace
+from pipelines.workspace import notebook
+from pipelines.workspace.schema import MIGRATIONS, SCHEMA_VERSION
+from pipelines.workspace.store import Workspace
 
 
 def test_a_version_one_workspace_is_migrated_with_its_data(tmp_path: Path) -> None:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines import library
+from pipelines.answers.suggestions import suggest_questions
+from pipelines.answers.summaries import summarize
 from pipelines.errors import BackendError
-from pipelines.llm.scripted import ScriptedLLM
-from pipelines.store import Workspace
-from pipelines.suggestions import suggest_questions
-from pipelines.summaries import summarize
+from pipelines.testing.scripted_llm import ScriptedLLM
+from pipelines.workspace import library
+from pipelines.workspace.store import Workspace
 from tests.sources import TIME_MACHINE, TULLY
 
 pytestmark = pytest.mark.slow
