@@ -40,21 +40,18 @@ _COMMON_CAPS = {
 
 
 def _distinctive_terms(chapter: Chapter, source: Source, n: int) -> list[str]:
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from pipelines.text.keysentences import Tfidf
 
     docs = [c.text for c in source.chapters if c.word_count > 0]
     if chapter.text not in docs or len(docs) < 2:
         docs = [chapter.text, " ".join(docs)]
-    vectorizer = TfidfVectorizer(
-        stop_words="english",
+    vectorizer = Tfidf(
         ngram_range=(1, 2),
-        min_df=1,
         token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z-]{3,}\b",
         sublinear_tf=True,
     )
-    matrix = vectorizer.fit_transform(docs)
-    row = matrix[docs.index(chapter.text)].toarray()[0]
-    vocab = vectorizer.get_feature_names_out()
+    row = vectorizer.fit(docs).fitted_row(docs.index(chapter.text))
+    vocab = vectorizer.feature_names()
     ranked = [vocab[i] for i in row.argsort()[::-1] if row[i] > 0]
     return ranked[:n]
 

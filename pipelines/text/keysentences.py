@@ -9,6 +9,7 @@ text instead of repeating its most central idea.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +19,115 @@ from pipelines.types import Passage
 
 MIN_WORDS = 6
 MAX_WORDS = 70
+
+
+# The classic English stop list (the one scikit-learn ships, Glasgow IR group): function
+# words and a few frequent verbs. Kept here so no machine-learning library is imported for it.
+ENGLISH_STOP_WORDS = frozenset(
+    """
+    a about above across after afterwards again against all almost alone along
+    already also although always am among amongst amoungst amount an and another any
+    anyhow anyone anything anyway anywhere are around as at back be became because
+    become becomes becoming been before beforehand behind being below beside besides
+    between beyond bill both bottom but by call can cannot cant co con could couldnt
+    cry de describe detail do done down due during each eg eight either eleven else
+    elsewhere empty enough etc even ever every everyone everything everywhere except
+    few fifteen fifty fill find fire first five for former formerly forty found four
+    from front full further get give go had has hasnt have he hence her here
+    hereafter hereby herein hereupon hers herself him himself his how however
+    hundred i ie if in inc indeed interest into is it its itself keep last latter
+    latterly least less ltd made many may me meanwhile might mill mine more moreover
+    most mostly move much must my myself name namely neither never nevertheless next
+    nine no nobody none noone nor not nothing now nowhere of off often on once one
+    only onto or other others otherwise our ours ourselves out over own part per
+    perhaps please put rather re same see seem seemed seeming seems serious several
+    she should show side since sincere six sixty so some somehow someone something
+    sometime sometimes somewhere still such system take ten than that the their them
+    themselves then thence there thereafter thereby therefore therein thereupon
+    these they thick thin third this those though three through throughout thru thus
+    to together too top toward towards twelve twenty two un under until up upon us
+    very via was we well were what whatever when whence whenever where whereafter
+    whereas whereby wherein whereupon wherever whether which while whither who
+    whoever whole whom whose why will with within without would yet you your yours
+    yourself yourselves
+    """.split()
+)
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")
+
+
+class Tfidf:
+    """A small TF-IDF in numpy with scikit-learn's defaults (smooth idf, l2 rows).
+
+    Lowercased tokens from `token_pattern`, stop words dropped before n-grams are formed,
+    vocabulary in sorted order, optional sublinear tf (1 + log tf). Dense rows: the texts
+    it sees (a chapter's sentences, a book's chapters) are small.
+    """
+
+    def __init__(
+        self,
+        *,
+        stop_words: frozenset[str] | None = ENGLISH_STOP_WORDS,
+        ngram_range: tuple[int, int] = (1, 1),
+        token_pattern: str | None = None,
+        sublinear_tf: bool = False,
+    ) -> None:
+        self.stop_words = stop_words or frozenset()
+        self.ngram_range = ngram_range
+        self.token = re.compile(token_pattern) if token_pattern else _TOKEN
+        self.sublinear_tf = sublinear_tf
+        self.vocabulary: dict[str, int] = {}
+        self.idf = np.zeros(0)
+        self._docs: list[Counter[str]] = []
+
+    def _terms(self, text: str) -> list[str]:
+        words = [w for w in self.token.findall(text.lower()) if w not in self.stop_words]
+        low, high = self.ngram_range
+        terms: list[str] = []
+        for n in range(low, high + 1):
+            terms.extend(" ".join(words[i : i + n]) for i in range(len(words) - n + 1))
+        return terms
+
+    def _counts(self, docs: list[Counter[str]]) -> np.ndarray:
+        matrix = np.zeros((len(docs), len(self.vocabulary)))
+        for row, terms in enumerate(docs):
+            for term, n in terms.items():
+                col = self.vocabulary.get(term)
+                if col is not None:
+                    matrix[row, col] = n
+        return matrix
+
+    def _weigh(self, counts: np.ndarray) -> np.ndarray:
+        if self.sublinear_tf:
+            counts = np.where(counts > 0, 1.0 + np.log(np.maximum(counts, 1.0)), 0.0)
+        matrix = counts * self.idf
+        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+        return matrix / np.where(norms == 0, 1.0, norms)
+
+    def fit(self, texts: list[str]) -> Tfidf:
+        """Learn vocabulary and idf; ValueError when no text has a usable term."""
+        self._docs = [Counter(self._terms(t)) for t in texts]
+        self.vocabulary = {t: i for i, t in enumerate(sorted(set().union(*self._docs)))}
+        if not self.vocabulary:
+            raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
+        df = np.zeros(len(self.vocabulary))
+        for doc in self._docs:
+            df[[self.vocabulary[t] for t in doc]] += 1
+        self.idf = np.log((1 + len(texts)) / (1 + df)) + 1.0
+        return self
+
+    def fit_transform(self, texts: list[str]) -> np.ndarray:
+        """(len(texts), vocabulary) dense weights: for small sets (a chapter's sentences)."""
+        return self.fit(texts)._weigh(self._counts(self._docs))
+
+    def fitted_row(self, index: int) -> np.ndarray:
+        """The weights of one fitted text, without building the whole matrix."""
+        return self._weigh(self._counts([self._docs[index]]))[0]
+
+    def transform(self, texts: list[str]) -> np.ndarray:
+        return self._weigh(self._counts([Counter(self._terms(t)) for t in texts]))
+
+    def feature_names(self) -> list[str]:
+        return sorted(self.vocabulary, key=self.vocabulary.__getitem__)
 
 
 @dataclass(frozen=True)
@@ -86,16 +196,14 @@ def rank_candidates(
 ) -> list[KeySentence]:
     """`rank_key_sentences` over given (text, passage, chapter offset) candidates: the
     reduce step when candidates come from several chapters' own key sentences."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
     exclude = exclude or set()
     candidates = [(t, p, o) for t, p, o in sentences if _usable(t) and t not in exclude]
     if not candidates or limit <= 0:
         return []
     texts = [c[0] for c in candidates]
-    vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True)
+    vectorizer = Tfidf(sublinear_tf=True)
     try:
-        vectors = vectorizer.fit_transform(texts).toarray()
+        vectors = vectorizer.fit_transform(texts)
     except ValueError:  # every word a stop word
         return []
     centroid = vectors.mean(axis=0)
@@ -105,7 +213,7 @@ def rank_candidates(
     length_prior = np.clip(lengths / 18.0, 0.4, 1.0)  # very short lines say little
     relevance = centrality * length_prior
     if query:
-        focus = vectorizer.transform([query]).toarray()[0]
+        focus = vectorizer.transform([query])[0]
         if focus.any():
             relevance = relevance + vectors @ (focus / np.linalg.norm(focus))
     chosen: list[int] = []
