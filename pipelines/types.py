@@ -128,6 +128,36 @@ class Source:
             f"'{self.title}' has no chapter {index}; `folio chapters` lists the numbers."
         )
 
+    def descendants(self, index: int) -> list[Chapter]:
+        """The chapters nested under chapter `index` (children, grandchildren ...), in order."""
+        inside = {index}
+        found: list[Chapter] = []
+        for c in self.chapters:  # reading order: a child always comes after its parent
+            if c.parent is not None and c.parent in inside and c.index not in inside:
+                inside.add(c.index)
+                found.append(c)
+        return found
+
+    def expand(self, indexes: Iterable[int]) -> list[Chapter]:
+        """The chapters a choice of numbers means: each chosen chapter and, when it is a
+        parent (a part, a story collection's author heading ...), all its descendants.
+        Reading order, no duplicates. Raises FolioError naming a number that does not exist."""
+        wanted = list(indexes)
+        known = {c.index for c in self.chapters}
+        missing = sorted({i for i in wanted if i not in known})
+        if missing:
+            last = max(known, default=0)
+            raise FolioError(
+                f"'{self.title}' has no chapter {missing[0]} (chapters are 1–{last}); "
+                "`folio chapters` lists them."
+            )
+        chosen: set[int] = set()
+        for i in wanted:
+            if i not in chosen:
+                chosen.add(i)
+                chosen.update(c.index for c in self.descendants(i))
+        return [c for c in self.chapters if c.index in chosen]
+
 
 @dataclass
 class Passage:
@@ -172,18 +202,18 @@ class Scope:
 
     @classmethod
     def chapters(cls, source: Source, indexes: Iterable[int]) -> Scope:
-        wanted = set(indexes)
-        missing = wanted - {c.index for c in source.chapters}
-        if missing:
-            raise FolioError(
-                f"'{source.title}' has no chapter {min(missing)}; `folio chapters` lists them."
-            )
-        return cls([source.id], [c.id for c in source.chapters if c.index in wanted])
+        """The chosen chapters; a parent brings its descendants (`Source.expand`)."""
+        return cls([source.id], [c.id for c in source.expand(indexes)])
 
     @classmethod
     def upto(cls, source: Source, n: int) -> Scope:
-        """Chapters 1..n of a book (reading-companion mode: nothing after n)."""
-        return cls([source.id], [c.id for c in source.chapters if c.index <= n])
+        """Chapters 1..n of a book (reading-companion mode: nothing after n). When n is a
+        parent it means its descendants too; earlier parents bring only their own text
+        (a part heading before chapter n does not open the rest of that part)."""
+        chosen = {c.index for c in source.expand([n])}  # FolioError when n does not exist
+        return cls(
+            [source.id], [c.id for c in source.chapters if c.index <= n or c.index in chosen]
+        )
 
 
 @dataclass

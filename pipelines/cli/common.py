@@ -11,13 +11,20 @@ from typing import Any
 
 from pipelines.errors import FolioError
 from pipelines.settings import Settings
+from pipelines.types import Chapter, Source
 from pipelines.workspace.store import Workspace
 
 
-def open_workspace(args: argparse.Namespace) -> Workspace:
+def cli_settings(args: argparse.Namespace) -> Settings:
+    """The one Settings a command runs with: FOLIO_* variables, then --home."""
     settings = Settings()
     if getattr(args, "home", None):
         settings.home = args.home
+    return settings
+
+
+def open_workspace(args: argparse.Namespace) -> Workspace:
+    settings = cli_settings(args)
     return Workspace(settings.home, settings=settings)
 
 
@@ -55,18 +62,32 @@ def progress_bar(label: str, *, enabled: bool = True) -> Iterator[Callable[[int,
 
 
 def parse_chapter_list(value: str) -> list[int]:
-    """'3,4' or '1-5' or '2,4-6' -> [3, 4] / [1..5] / [2, 4, 5, 6]."""
+    """'3,4' or '1-5' or '2,4-6' -> [3, 4] / [1..5] / [2, 4, 5, 6]; FolioError otherwise."""
     numbers: list[int] = []
+    hint = "use chapter numbers from `folio chapters`, like 3,4 or 1-5"
     try:
         for part in value.split(","):
             part = part.strip()
             if not part:
                 continue
-            if "-" in part:
+            if "-" in part[1:]:
                 first, last = (int(x) for x in part.split("-", 1))
+                if first > last:
+                    raise FolioError(f"'{part}' is a backwards range; {hint}.")
+                if last - first > 10_000:
+                    raise FolioError(f"'{part}' is too long a range; {hint}.")
                 numbers.extend(range(first, last + 1))
             else:
                 numbers.append(int(part))
     except ValueError as exc:
-        raise FolioError(f"'{value}' is not a chapter list; use numbers like 3,4 or 1-5.") from exc
+        raise FolioError(f"'{value}' is not a chapter list; {hint}.") from exc
+    if not numbers:
+        raise FolioError(f"'{value}' names no chapter; {hint}.")
+    if bad := [n for n in numbers if n < 1]:
+        raise FolioError(f"There is no chapter {bad[0]}; chapter numbers start at 1.")
     return numbers
+
+
+def select_chapters(source: Source, value: str) -> list[Chapter]:
+    """The chapters `--chapters VALUE` means: a parent brings all its descendants."""
+    return source.expand(parse_chapter_list(value))

@@ -9,11 +9,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from pipelines.cli.common import add_json_flag, open_workspace, parse_chapter_list, print_json
+from pipelines.cli.common import add_json_flag, open_workspace, print_json, select_chapters
 from pipelines.errors import FolioError
 from pipelines.podcast.request import FORMATS, PodcastRequest
 from pipelines.settings import Settings
-from pipelines.types import Episode, Script
+from pipelines.types import Episode, Script, Source
 from pipelines.workspace.store import Workspace
 
 
@@ -132,6 +132,18 @@ def _report(rows: list[dict], as_json: bool) -> None:
             print(f"  note: {note}")
 
 
+def _chosen(source: Source, value: str, *, series: bool) -> list[int]:
+    """`--chapters` as chapter numbers, parents expanded to their descendants; a series
+    leaves out parents that are only a heading over their children (no episode of 4 words)."""
+    chapters = select_chapters(source, value)
+    if series:
+        parents = {c.parent for c in source.chapters if c.parent is not None}
+        chapters = [
+            c for c in chapters if c.index not in parents or c.word_count >= 150
+        ] or chapters
+    return [c.index for c in chapters]
+
+
 def cmd_podcast(args: argparse.Namespace) -> int:
     from pipelines.podcast.script import write_script, write_series
     from pipelines.podcast.script_doc import save_script
@@ -141,7 +153,7 @@ def cmd_podcast(args: argparse.Namespace) -> int:
     source = ws.resolve_source(args.source)
     request = PodcastRequest(
         source_id=source.id,
-        chapters=parse_chapter_list(args.chapters) if args.chapters else None,
+        chapters=_chosen(source, args.chapters, series=args.series) if args.chapters else None,
         minutes=args.minutes,
         format=args.format,
         hosts=_hosts(args.hosts),

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
 from pipelines.errors import IngestError, LimitError
-from pipelines.ingest import kinds, sections
+from pipelines.ingest import book_headings, kinds, sections
 from pipelines.ingest.pdf_layout import Line, page_lines
 from pipelines.ingest.pdf_outline import OutlineEntry, read_outline, structures_document
 from pipelines.settings import Settings
@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 PAGES_PER_GROUP = 10
+BOOK_MIN_PAGES = 20  # shorter files without an outline are read as papers/documents
 MIN_WORDS_BEFORE = 20  # fewer words above a heading on its page: a running header
 _HYPHEN_END = re.compile(r"\w-$")
 
@@ -51,6 +52,11 @@ class Cut:
     level: int = 0
     parent: int | None = None  # index into the list of cuts
     kind: ChapterKind | None = None
+    book: bool = False  # found by book-heading detection
+
+
+def book_found(cuts: list[Cut]) -> bool:
+    return any(c.book for c in cuts)
 
 
 def parse(data: bytes, file_name: str, *, settings: Settings) -> Source:
@@ -75,12 +81,20 @@ def parse(data: bytes, file_name: str, *, settings: Settings) -> Source:
     if use_outline:
         cuts = _outline_cuts(outline, pages)
     else:
-        cuts, headings = _heading_cuts(pages)
+        book = _book_cuts(pages) if page_count >= BOOK_MIN_PAGES else None
+        if book is not None:
+            cuts, pages = book
+        else:
+            cuts, headings = _heading_cuts(pages)
         if not cuts:
             cuts = _page_group_cuts(page_count)
     chapters = _chapters(cuts, pages)
     title = meta.get("title") or _first_page_title(pages[0]) or _stem(file_name)
-    kind = _source_kind(use_outline, len(outline), page_count, headings)
+    kind = (
+        SourceKind.BOOK
+        if book_found(cuts)
+        else _source_kind(use_outline, len(outline), page_count, headings)
+    )
     log.info(
         "pdf %s: %d pages, %d chapters (%s), kind %s",
         file_name, page_count, len(chapters),
@@ -232,6 +246,44 @@ def _heading_cuts(pages: list[Page]) -> tuple[list[Cut], list[sections.Heading]]
                 cut.parent = cut.parent + 1 if cut.parent is not None else None
             cuts.insert(0, Cut(title, 0, 0, 0, None, kind))
     return cuts, headings
+
+
+def _book_cuts(pages: list[Page]) -> tuple[list[Cut], list[Page]] | None:
+    """Chapters of an outline-less book (see book_headings), on pages without their
+    running heads and page numbers; None when the text does not read as a book."""
+    lines = [
+        [book_headings.BookLine(ln.text, p, ln.y, ln.size, ln.bold) for ln in page.lines]
+        for p, page in enumerate(pages)
+    ]
+    drop = book_headings.furniture(lines)
+    clean: list[Page] = []
+    flat: list[book_headings.BookLine] = []
+    where: list[tuple[int, int]] = []
+    for p, page in enumerate(pages):
+        kept = [ln for i, ln in enumerate(page.lines) if i not in drop[p]]
+        text, offsets = _join(kept)
+        clean.append(Page(text, kept, offsets))
+        flat.extend(book_headings.BookLine(ln.text, p, ln.y, ln.size, ln.bold) for ln in kept)
+        where.extend((p, off) for off in offsets)
+    headings = book_headings.detect(flat, len(pages))
+    if not headings:
+        return None
+    cuts: list[Cut] = []
+    part: int | None = None
+    for h in headings:
+        page_no, offset = where[h.line]
+        if h.part:
+            part = len(cuts)
+        parent = part if h.level > 0 else None
+        kind = h.kind or kinds.kind_from_title(h.title)
+        cuts.append(Cut(h.title, page_no, offset, h.level, parent, kind, book=True))
+    first = cuts[0]
+    before = "".join(p.text for p in clean[: first.page]) + clean[first.page].text[: first.offset]
+    if count_words(before):
+        for cut in cuts:
+            cut.parent = cut.parent + 1 if cut.parent is not None else None
+        cuts.insert(0, Cut("Front matter", 0, 0, 0, None, ChapterKind.FRONT_MATTER, book=True))
+    return cuts, clean
 
 
 def _page_group_cuts(page_count: int) -> list[Cut]:

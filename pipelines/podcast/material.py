@@ -56,8 +56,8 @@ def gather(
 ) -> Material:
     """Chapters in scope (default: the body of the source) split into at most
     `max_segments` segments (short episodes get fewer, longer ones more)."""
-    if chapter_indexes:
-        chapters = [source.chapter(i) for i in sorted(set(chapter_indexes))]
+    if chapter_indexes:  # a parent means its children too
+        chapters = source.expand(chapter_indexes)
     else:
         chapters = [c for c in source.chapters if c.kind.is_body]
     chapters = [c for c in chapters if c.word_count > 0] or chapters
