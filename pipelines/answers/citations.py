@@ -6,7 +6,7 @@ keys [P1], [P2] ..., then map the keys it used back to passages, renumber them [
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from pipelines.text.sentences import split_sentences, terms
@@ -173,8 +173,12 @@ def best_quote(passage_text: str, claim: str) -> str:
     if not best:
         words = passage_text.split()
         return " ".join(words[:QUOTE_WORDS]) + ("…" if len(words) > QUOTE_WORDS else "")
-    words = best.split()
-    return best if len(words) <= MAX_QUOTE_WORDS else " ".join(words[:MAX_QUOTE_WORDS]) + "…"
+    words = clean_quote(best).split()
+    return (
+        " ".join(words)
+        if len(words) <= MAX_QUOTE_WORDS
+        else " ".join(words[:MAX_QUOTE_WORDS]) + "…"
+    )
 
 
 def _citation(number: int, entry: ContextEntry, claim: str) -> Citation:
@@ -189,3 +193,105 @@ def _citation(number: int, entry: ContextEntry, claim: str) -> Citation:
         source_title=entry.source_title,
         page=p.pages[0] if p.pages else None,
     )
+
+
+# ---- aligning uncited sentences -----------------------------------------------------
+
+ALIGN_MIN_SHARED = 3  # content words a sentence shares with the passage it came from
+ALIGN_MIN_SHARE = 0.5  # ... and the share of its content words they are
+ALIGN_MIN_SIMILARITY = 0.6  # or a cosine this high with one of the passage's sentences
+
+SentenceSimilarity = Callable[[list[str]], "list[dict[str, float]]"]
+
+
+def align_uncited(
+    text: str,
+    citations: list[Citation],
+    entries: Mapping[str, ContextEntry],
+    *,
+    similarity: SentenceSimilarity | None = None,
+) -> tuple[str, list[Citation], list[str]]:
+    """Cite the sentences a model left uncited with the passages they came from.
+
+    Each uncited claim is matched to the context passages by shared content words (and,
+    when `similarity` is given, by the cosine of sentence embeddings: it maps a list of
+    sentences to, per sentence, passage id -> best similarity). A sentence that matches
+    no passage stays uncited and is returned in the third value, to be marked.
+    """
+    by_id = {e.passage.id: e for e in entries.values()}
+    numbers = {c.passage_id: c.number for c in citations}
+    citations = list(citations)
+    spans = split_sentences(text)
+    claims = []
+    for s, e in spans:
+        sentence = text[s:e]
+        if not _MARKER.search(sentence) and _is_claim(_tidy(sentence)):
+            claims.append((s, e, _tidy(sentence)))
+    if not claims:
+        return text, citations, []
+    sims = similarity([c[2] for c in claims]) if similarity else [{} for _ in claims]
+    passage_terms = {pid: set(terms(e.passage.text)) for pid, e in by_id.items()}
+    unsupported: list[str] = []
+    inserts: list[tuple[int, str]] = []
+    for (_s, e, sentence), sim in zip(claims, sims, strict=True):
+        mine = set(terms(sentence))
+        best_pid, best = "", 0.0
+        for pid, words in passage_terms.items():
+            shared = len(mine & words)
+            share = shared / len(mine) if mine else 0.0
+            score = share if shared >= ALIGN_MIN_SHARED and share >= ALIGN_MIN_SHARE else 0.0
+            cos = sim.get(pid, 0.0)
+            if cos >= ALIGN_MIN_SIMILARITY:
+                score = max(score, cos)
+            if score > best:
+                best_pid, best = pid, score
+        if not best_pid:
+            unsupported.append(sentence)
+            continue
+        number = numbers.get(best_pid)
+        if number is None:
+            number = numbers[best_pid] = len(numbers) + 1
+            citations.append(_citation(number, by_id[best_pid], sentence))
+        inserts.append((e, f"[{number}]"))
+    for end, marker in sorted(inserts, reverse=True):
+        stop = end
+        while stop > 0 and text[stop - 1] in ".!?\"'”’)":
+            stop -= 1
+        text = text[:stop] + " " + marker + text[stop:]
+    text, citations = renumber(text, citations)
+    return text, citations, unsupported
+
+
+def renumber(text: str, citations: list[Citation]) -> tuple[str, list[Citation]]:
+    """Number citations [1], [2] ... in order of first appearance in the text."""
+    order: dict[int, int] = {}
+    for m in _MARKER.finditer(text):
+        order.setdefault(int(m.group(1)), len(order) + 1)
+    for c in citations:
+        order.setdefault(c.number, len(order) + 1)
+    text = _MARKER.sub(lambda m: f"[{order[int(m.group(1))]}]", text)
+    for c in citations:
+        c.number = order[c.number]
+    return text, sorted(citations, key=lambda c: c.number)
+
+
+_OPEN_QUOTES = "“‘\"'«"
+_CLOSE_QUOTES = "”’\"'»"
+
+
+def clean_quote(text: str) -> str:
+    """A quote fit to be shown inside quotation marks: doubled marks collapsed, and the
+    sentence's own outer marks dropped ('“And so?”' -> 'And so?'), so a renderer that
+    wraps it in “…” never shows ““…””."""
+    text = re.sub(r"([“”‘’\"])\1+", r"\1", " ".join(text.split()))
+    if text[:1] in _OPEN_QUOTES:
+        inner = text[1:]
+        opens = sum(inner.count(q) for q in '“"')
+        closes = sum(inner.count(q) for q in '”"')
+        if inner[-1:] in _CLOSE_QUOTES and opens <= closes - 1:
+            text = inner[:-1] if opens == closes - 1 else inner
+        elif opens < closes or (opens == 0 and closes == 0):
+            text = inner
+    elif text[-1:] in "”" and text.count("“") < text.count("”"):
+        text = text[:-1]
+    return text.strip()

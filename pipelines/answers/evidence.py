@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from pipelines.answers.question_kinds import answer_type, has_cue
+from pipelines.answers.question_kinds import (
+    answer_type,
+    cue_strength,
+    echoes,
+    is_dialogue_fragment,
+    is_question,
+    never_an_answer,
+)
 from pipelines.settings import Settings
 from pipelines.text.sentences import score_sentences, split_sentences, terms
 from pipelines.types import ScoredPassage
@@ -60,11 +67,12 @@ def _is_sentence(text: str) -> bool:
     return text.rstrip()[-1:] in ".!?\"”’')…"
 
 
-def _candidate_units(hits: list[ScoredPassage]) -> list[Sentence]:
+def _candidate_units(hits: list[ScoredPassage], question: str = "") -> list[Sentence]:
     """Single sentences and pairs of neighbouring ones, each once.
 
     A pair lets an answer that spans two sentences ("...a glittering metallic framework.
-    There was ivory in it...") win over either half alone.
+    There was ivory in it...") win over either half alone. Units that are questions,
+    scraps of dialogue or echoes of the question are left out: they never answer.
     """
     seen: set[str] = set()
     units: list[Sentence] = []
@@ -84,20 +92,25 @@ def _candidate_units(hits: list[ScoredPassage]) -> list[Sentence]:
                     parts = tuple(
                         " ".join(h.passage.text[a:b].split()) for a, b in spans[i : i + size]
                     )
+                    if question and (
+                        never_an_answer(parts[0], question)
+                        and size == 1
+                        or any(is_question(p) or is_dialogue_fragment(p) for p in parts)
+                        or echoes(text, question)
+                    ):
+                        continue
                     units.append(Sentence(text, h, start, size, parts))
     return units
 
 
-def judge_evidence(
-    question: str, hits: list[ScoredPassage], *, settings: Settings | None = None
-) -> Evidence:
+def judge_evidence(question: str, hits: list[ScoredPassage], *, settings: Settings) -> Evidence:
     from pipelines.index.embedder import get_embedder
 
     evidence = Evidence(hits=hits)
     if not hits:
         return evidence
-    sentences = _candidate_units(hits)
-    embedder = get_embedder(settings or Settings())
+    sentences = _candidate_units(hits, question)
+    embedder = get_embedder(settings)
     # embed each sentence once; a pair's vector is the normalised sum of its two
     # (close to embedding the pair itself, at half the cost on the answer's hot path)
     parts = list(dict.fromkeys(p for s in sentences for p in s.parts))
@@ -118,7 +131,7 @@ def judge_evidence(
     scores = score_sentences(question, [s.text for s in sentences], similarity=similarity)
     kind = answer_type(question)
     for sentence, score, sim in zip(sentences, scores, sentence_sims, strict=True):
-        cue = ANSWER_CUE_BONUS if has_cue(kind, sentence.text) else 0.0
+        cue = ANSWER_CUE_BONUS * cue_strength(kind, sentence.text, question)
         sentence.score, sentence.similarity = float(score) + cue, float(sim)
     evidence.sentences = sentences
     evidence.similarity = float(max([*sentence_sims, *passage_sims], default=0.0))

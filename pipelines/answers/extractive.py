@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 
+from pipelines.answers.citations import clean_quote, renumber
 from pipelines.answers.evidence import Evidence, Sentence
+from pipelines.answers.question_kinds import answer_type, entity, subject_of
 from pipelines.text.naming import chapter_name
 from pipelines.text.sentences import jaccard
 from pipelines.types import Answer, Chapter, Citation
@@ -24,8 +26,8 @@ def _lead_in(chapters: list[Chapter], pages: list[int]) -> str:
 
 
 def _quote(text: str, limit: int = 60) -> str:
-    words = text.split()
-    return text if len(words) <= limit else " ".join(words[:limit]) + "…"
+    words = clean_quote(text).split()
+    return " ".join(words) if len(words) <= limit else " ".join(words[:limit]) + "…"
 
 
 def _page(chapter: Chapter | None, sentence: Sentence) -> int | None:
@@ -80,6 +82,54 @@ def _pick_units(units: list[Sentence]) -> list[Sentence]:
     return chosen
 
 
+_HYPHEN_BREAK = re.compile(r"(\w)- (?!(?:and|or|to|und)\b)(\w)")
+
+
+def tidy(text: str) -> str:
+    """Doubled quotation marks collapsed, words split at a PDF line break joined."""
+    text = re.sub(r"([“”‘’\"])\1+", r"\1", text)
+    return _HYPHEN_BREAK.sub(r"\1\2", text)
+
+
+def _description(subject: str, text: str) -> str:
+    """'Irene Adler, the woman …' -> 'the woman …' (an apposition or 'X was a …')."""
+    name = re.escape(subject)
+    last = re.escape(subject.split()[-1])
+    for pattern in (
+        rf"\b(?:{name}|{last})\b,\s+(?P<d>(?:a|an|the|one|his|her|my|our|their)\b[^,.;:!?”\"]{{3,80}})",
+        rf"\b(?:{name}|{last})\b\s+(?:is|was|had been)\s+(?P<d>(?:a|an|the|one|his|her|my|our|their)\b[^,.;:!?”\"]{{3,80}})",
+    ):
+        m = re.search(pattern, text)
+        if m:
+            return m.group("d").strip()
+    return ""
+
+
+def lead_entity(question: str, units: list[Sentence]) -> tuple[str, Sentence] | None:
+    """For who/name questions, the answer's entity first: 'Buck — Judge Miller's dog',
+    'Irene Adler — the woman'. Returns (lead text, the unit it comes from) or None."""
+    kind = answer_type(question)
+    if kind not in ("person", "name", "definition") or not units:
+        return None
+    subject = subject_of(question)
+    if kind in ("person", "definition") and subject and subject[:1].isupper():
+        for unit in units:
+            desc = _description(subject, unit.text)
+            if desc:
+                return f"{subject} — {desc}.", unit
+        return None
+    if kind == "definition":
+        return None
+    ranked = [u.text for u in units]
+    name = entity(question, ranked)
+    if not name:
+        return None
+    source = next(u for u in units if name in u.text)
+    if kind == "name" and subject:
+        return f"{name} — {subject}.", source
+    return f"{name}.", source
+
+
 def extractive_answer(
     question: str,
     evidence: Evidence,
@@ -88,8 +138,10 @@ def extractive_answer(
     *,
     source_titles: dict[str, str] | None = None,
 ) -> Answer:
+    picked = _pick_units(evidence.sentences)
+    lead = lead_entity(question, picked)
     chosen = sorted(
-        _pick_units(evidence.sentences),
+        picked,
         key=lambda s: (s.hit.passage.source_id, s.hit.passage.chapter_index, _span(s)[1]),
     )
     citations: list[Citation] = []
@@ -113,7 +165,7 @@ def extractive_answer(
                     page=_page(chapter, sentence),
                 )
             )
-        body.append(f"{sentence.text} [{numbers[key]}]")
+        body.append(f"{tidy(sentence.text)} [{numbers[key]}]")
     used_chapters = [
         chapters[c]
         for c in dict.fromkeys(s.hit.passage.chapter_id for s in chosen)
@@ -121,6 +173,10 @@ def extractive_answer(
     ]
     pages = [c.page for c in citations if c.page is not None]
     text = _lead_in(used_chapters, pages) + " " + " ".join(body) if body else ""
+    if text and lead is not None:
+        unit = lead[1]
+        n = numbers[(unit.hit.passage.id, unit.start)]
+        text, citations = renumber(f"{lead[0][:-1]} [{n}]. {text}", citations)
     return Answer(
         question=question,
         text=text,

@@ -1,47 +1,108 @@
-"""Answer-type cues for extractive answers: a question asks for a kind of thing (a person,
-a time, a number, a material, a reason), and a sentence that contains such a thing is a
-better answer than one that only repeats the question's words.
+"""What a question asks for, and which sentences can answer it.
 
-Classic extractive-QA heuristics, kept deliberately small and general.
+A question asks for a kind of thing (a person, a name, a time, a number, a material, a
+reason, a definition), and a sentence that contains such a thing is a better answer
+than one that only repeats the question's words. A sentence that is itself a question,
+a scrap of dialogue ("“And Irene Adler?”") or an echo of the question is never an
+answer. Classic extractive-QA heuristics, kept small and general.
 """
 
 from __future__ import annotations
 
 import re
 
-_MATERIALS = (
-    "ivory brass metal metallic steel iron gold silver copper bronze nickel tin lead wood wooden "
-    "timber glass crystal crystalline quartz stone marble clay leather paper cloth silk cotton "
-    "wool plastic rubber bone porcelain concrete brick"
-).split()
-_TIME_WORDS = (
-    "year years century centuries day days night nights morning evening hour hours minute "
-    "minutes week weeks month months ago when then until after before since during dawn dusk "
-    "january february march april may june july august september october november december "
-    "monday tuesday wednesday thursday friday saturday sunday"
-).split()
-_NUMBER_WORDS = (
-    "one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty "
-    "hundred hundreds thousand thousands million millions billion dozen half first second third "
-    "fourth fifth percent"
-).split()
-_REASON_WORDS = "because since therefore thus so hence reason caused cause due consequently".split()
-_PLACE_WORDS = "in at near under over beside inside outside into across behind between".split()
+from pipelines.text.sentences import terms
 
+_MATERIALS = frozenset(
+    (
+        "ivory brass metal metallic steel iron gold silver copper bronze nickel tin lead wood "
+        "wooden timber glass crystal crystalline quartz stone marble clay leather paper cloth "
+        "silk cotton wool plastic rubber bone porcelain concrete brick"
+    ).split()
+)
+_TIME_WORDS = frozenset(
+    (
+        "year years century centuries day days night nights morning evening hour hours minute "
+        "minutes week weeks month months ago when then until after before since during dawn "
+        "dusk noon midnight spring summer autumn winter yesterday tomorrow today "
+        "january february march april may june july august september october november december "
+        "monday tuesday wednesday thursday friday saturday sunday"
+    ).split()
+)
+_NUMBER_WORDS = frozenset(
+    (
+        "one two three four five six seven eight nine ten eleven twelve twenty thirty forty "
+        "fifty sixty seventy eighty ninety hundred hundreds thousand thousands million millions "
+        "billion dozen half first second third fourth fifth percent twice thrice several"
+    ).split()
+)
+_REASON = re.compile(
+    r"\b(because|since|so that|in order to|due to|owing to|as a result|therefore|thus|hence|"
+    r"for fear|caused?|causes|reasons?|consequently|that is why|led to|leads to|"
+    r"to avoid|to prevent|so as to|allows?|enables?)\b",
+    re.I,
+)
+_DEFINING = re.compile(
+    r"\b(is|are|was|were) (a|an|the|one|called|known|defined|used)\b|\b(called|known as|"
+    r"refers? to|means?|defined as|consists? of|that is)\b",
+    re.I,
+)
+_PLACE_WORDS = frozenset(
+    "in at near under over beside inside outside into across behind between from".split()
+)
 _NAME = re.compile(r"(?<![.!?“\"]\s)(?<!^)\b[A-Z][a-z]{2,}")
+_PROPER = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
 _DIGITS = re.compile(r"\b\d[\d,.]*\b")
+_YEAR = re.compile(r"\b1\d{3}\b|\b20\d{2}\b")
 
 _TYPES: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(r"\bmade (of|from|out of)\b|\bmaterials?\b|\bconsist(s|ed)? of\b", re.I),
         "material",
     ),
+    (
+        re.compile(
+            r"\bname(d)?\b|\bwhat (is|was|are|were) .+ called\b|\bcalled what\b|\bwhich "
+            r"(man|woman|person|character|dog|animal|ship|place|town|city|country)\b",
+            re.I,
+        ),
+        "name",
+    ),
     (re.compile(r"^\s*who\b|\bwho (is|was|were|are)\b|\bwhose\b", re.I), "person"),
-    (re.compile(r"^\s*when\b|\bwhat (year|time|day|date)\b|\bhow long\b", re.I), "time"),
-    (re.compile(r"\bhow (many|much)\b|\bwhat (number|percentage)\b", re.I), "number"),
-    (re.compile(r"^\s*why\b|\bwhat (caused|causes|made)\b|\breason\b", re.I), "reason"),
+    (
+        re.compile(
+            r"^\s*when\b|\bwhat (year|time|day|date|month)\b|\bhow long\b|\bhow old\b", re.I
+        ),
+        "time",
+    ),
+    (re.compile(r"\bhow (many|much)\b|\bwhat (number|percentage|fraction)\b", re.I), "number"),
+    (
+        re.compile(
+            r"^\s*why\b|\bwhat (caused|causes|made)\b|\breason\b|\bpurpose\b|"
+            r"\bwhat .* (for|used for)\?$",
+            re.I,
+        ),
+        "reason",
+    ),
     (re.compile(r"^\s*where\b", re.I), "place"),
+    (
+        re.compile(
+            r"^\s*(what|who) (is|are|was|were) (a |an |the )?[\w\- ]{1,40}\??$|"
+            r"\bwhat does .+ mean\b|\bdefin",
+            re.I,
+        ),
+        "definition",
+    ),
 ]
+
+_SUBJECT = re.compile(
+    r"^\s*(?:who|what)\s+(?:is|was|are|were)\s+(?:a |an |the )?(?P<x>.+?)\s*\??\s*$", re.I
+)
+_NAME_OF = re.compile(
+    r"^\s*what\s+(?:is|was|were|are)\s+(?:the\s+name\s+of\s+)?(?P<x>.+?)(?:['’]s?\s+names?)?"
+    r"\s*(?:called)?\s*\??\s*$",
+    re.I,
+)
 
 
 def answer_type(question: str) -> str | None:
@@ -51,21 +112,141 @@ def answer_type(question: str) -> str | None:
     return None
 
 
-def has_cue(kind: str | None, text: str) -> bool:
+def subject_of(question: str) -> str:
+    """'Who is Irene Adler?' -> 'Irene Adler'; "What is Judge Miller's dog's name?" ->
+    "Judge Miller's dog"; '' when the question has no such subject."""
+    kind = answer_type(question)
+    if kind == "name":
+        m = _NAME_OF.match(question)
+        if m and "name" in question.lower():
+            x = m.group("x")
+            x = re.sub(r"^(the )?name of (the )?", "", x, flags=re.I)
+            return x.strip(" ?")
+        return ""
+    m = _SUBJECT.match(question)
+    if not m or len(m.group("x").split()) > 6:
+        return ""
+    return m.group("x").strip(" ?")
+
+
+def has_cue(kind: str | None, text: str, question: str = "") -> bool:
     """Whether `text` contains the kind of thing the question asks for."""
+    return cue_strength(kind, text, question) > 0
+
+
+def cue_strength(kind: str | None, text: str, question: str = "") -> float:
+    """0 (none), 0.5 (the kind of thing asked for) or 1 (a defining/naming sentence)."""
     if kind is None:
-        return False
+        return 0.0
     words = set(re.findall(r"[a-z]+", text.lower()))
     if kind == "material":
-        return bool(words & set(_MATERIALS))
-    if kind == "person":
-        return bool(_NAME.search(text))
+        return 1.0 if words & _MATERIALS else 0.0
+    if kind in ("person", "name", "definition"):
+        subject = subject_of(question) if question else ""
+        if subject and _describes(subject, text):
+            return 1.0
+        new_names = _new_names(text, question)
+        if kind == "name" and new_names and re.search(r"\b(named|called|name)\b", text, re.I):
+            return 1.0
+        if kind == "definition":
+            return 0.5 if _DEFINING.search(text) else 0.0
+        return 0.5 if new_names else 0.0
     if kind == "time":
-        return bool(words & set(_TIME_WORDS) or re.search(r"\b1\d{3}\b|\b20\d{2}\b", text))
+        return 1.0 if words & _TIME_WORDS or _YEAR.search(text) else 0.0
     if kind == "number":
-        return bool(words & set(_NUMBER_WORDS) or _DIGITS.search(text))
+        if not (words & _NUMBER_WORDS or _DIGITS.search(text)):
+            return 0.0
+        return 1.0 if _counts_asked_thing(text, question) else 0.5
     if kind == "reason":
-        return bool(words & set(_REASON_WORDS))
+        return 1.0 if _REASON.search(text) else 0.0
     if kind == "place":
-        return bool(words & set(_PLACE_WORDS) and _NAME.search(text))
+        return 0.5 if words & _PLACE_WORDS and _NAME.search(text) else 0.0
+    return 0.0
+
+
+def _counts_asked_thing(text: str, question: str) -> bool:
+    """'four dimensions' for 'How many dimensions ...': a number right before a word asked."""
+    asked = set(terms(question))
+    tokens = re.findall(r"[\w,.]+", text.lower())
+    for i, tok in enumerate(tokens):
+        if tok in _NUMBER_WORDS or _DIGITS.fullmatch(tok):
+            after = " ".join(tokens[i + 1 : i + 3])
+            if asked & set(terms(after)):
+                return True
     return False
+
+
+def _describes(subject: str, text: str) -> bool:
+    """'Irene Adler, the well-known adventuress' / 'X was a ...' / 'named X'."""
+    head = re.escape(subject.split("'")[0].split("’")[0].strip())
+    last = re.escape(subject.split()[-1]) if subject.split() else head
+    pattern = (
+        rf"\b(?:{head}|{last})\b,?\s+(?:is|was|who|being|had been|has been)?\s*"
+        rf"(?:a|an|the|one of|his|her|their|my|our)\b"
+        rf"|\b(?:named|called|known as|name (?:is|was))\s+(?:{head}|{last})\b"
+        rf"|\b(?:{head}|{last})\b\s*(?:—|–|-|\()"
+    )
+    return bool(re.search(pattern, text, re.I))
+
+
+def _new_names(text: str, question: str) -> list[str]:
+    asked = {w.lower() for w in re.findall(r"[A-Za-z]+", question)}
+    names = []
+    for m in _PROPER.finditer(text):
+        name = m.group(0)
+        start = m.start()
+        before = text[:start].rstrip()
+        sentence_start = not before or before[-1] in ".!?“\"‘'—:"
+        words = name.split()
+        if sentence_start and len(words) == 1:
+            continue  # "The", "He" ... at the start of a sentence or a quotation
+        if all(w.lower() in asked for w in words):
+            continue
+        names.append(name)
+    return names
+
+
+def entity(question: str, texts: list[str]) -> str:
+    """The proper name the best sentences give for a who/name question, else ''."""
+    counts: dict[str, float] = {}
+    for rank, text in enumerate(texts):
+        for name in _new_names(text, question):
+            counts[name] = counts.get(name, 0.0) + 1.0 / (1 + rank)
+    if not counts:
+        return ""
+    return max(counts.items(), key=lambda kv: (kv[1], len(kv[0])))[0]
+
+
+# ---- sentences that are never an answer -------------------------------------------
+
+_QUOTES = "\"“”‘’'«»"
+_SAID = re.compile(
+    r"^[^“\"]*[“\"](?P<q>[^”\"]*)[”\"]\s*,?\s*(?:said|asked|cried|replied|answered|"
+    r"he|she|I|they)\b[^.!?]{0,40}[.!?]?$",
+    re.I,
+)
+
+
+def is_question(text: str) -> bool:
+    return text.rstrip(_QUOTES + " )").endswith("?")
+
+
+def is_dialogue_fragment(text: str) -> bool:
+    """A short line of speech with nothing in it: '“And Irene Adler?”', '“Yes,” said he.'"""
+    stripped = text.strip()
+    bare = stripped.strip(_QUOTES + " ")
+    if stripped[:1] in '“"‘' and len(bare.split()) <= 4:
+        return True
+    m = _SAID.match(stripped)
+    return bool(m and len(m.group("q").split()) <= 4)
+
+
+def echoes(text: str, question: str) -> bool:
+    """The sentence says nothing the question didn't: under two new content words."""
+    asked = set(terms(question))
+    new = [t for t in terms(text) if t not in asked]
+    return len(set(new)) < 2
+
+
+def never_an_answer(text: str, question: str) -> bool:
+    return is_question(text) or is_dialogue_fragment(text) or echoes(text, question)

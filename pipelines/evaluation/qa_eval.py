@@ -39,8 +39,11 @@ LEGS = ("lexical", "dense", "hybrid")
 RANK_DEPTH = 20
 
 
+_INVISIBLE = re.compile("[\u2060\u00ad\ufeff\u200b]")
+
+
 def normalise(text: str) -> str:
-    return " ".join(_PUNCT.sub(" ", text.lower()).split())
+    return " ".join(_PUNCT.sub(" ", _INVISIBLE.sub("", text).lower()).split())
 
 
 def contains_gold(answer: str, golds: list[str]) -> bool:
