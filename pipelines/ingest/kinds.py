@@ -15,7 +15,8 @@ _FRONT = re.compile(
 )
 _BACK = re.compile(
     r"^(colophon|uncopyright|licen[cs]e|endnotes|notes|about the author|about the publisher|"
-    r"acknowledg(e)?ments?|afterword|back ?matter|glossary|further reading|"
+    r"acknowledg(e)?ments?|afterword|back ?matter|glossary|further reading|appendices|"
+    r"appendix(\s+[a-z0-9]{1,3})?([\s:.—–-].*)?|supplementary (material|information)|"
     r"the full project gutenberg licen[cs]e.*|project gutenberg.*|loi|transcriber'?s? notes?)$",
     re.I,
 )

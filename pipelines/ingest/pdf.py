@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
 from pipelines.errors import IngestError, LimitError
-from pipelines.ingest import book_headings, kinds, sections
+from pipelines.ingest import book_headings, kinds, pdf_meta, sections
 from pipelines.ingest.pdf_layout import Line, page_lines
 from pipelines.ingest.pdf_outline import OutlineEntry, read_outline, structures_document
 from pipelines.settings import Settings
@@ -31,6 +31,9 @@ PAGES_PER_GROUP = 10
 BOOK_MIN_PAGES = 20  # shorter files without an outline are read as papers/documents
 MIN_WORDS_BEFORE = 20  # fewer words above a heading on its page: a running header
 _HYPHEN_END = re.compile(r"\w-$")
+_CAPTION_START = re.compile(r"^(fig(ure)?\.?|table|tab\.)\s*\d+[a-z]?\s*[.:|—–]\s*\S", re.I)
+MAX_CAPTION_LINES = 8
+CAPTIONS_MARKER = "[Figure and table captions]"  # the chapter's captions follow this line
 
 
 @dataclass
@@ -40,6 +43,17 @@ class Page:
     text: str
     lines: list[Line] = field(default_factory=list)
     offsets: list[int] = field(default_factory=list)
+    captions: list[Caption] = field(default_factory=list)
+
+
+@dataclass
+class Caption:
+    """A figure/table caption taken out of the prose: it stood before body line `line`
+    (char `offset` of the page text)."""
+
+    line: int
+    offset: int
+    text: str
 
 
 @dataclass
@@ -76,7 +90,6 @@ def parse(data: bytes, file_name: str, *, settings: Settings) -> Source:
     use_outline = structures_document(outline, page_count)
     # Style (size, bold) is only needed to find headings; keep lines only without outline.
     pages = [_read_page(reader, i, keep_lines=not use_outline) for i in range(page_count)]
-    meta = _metadata(reader)
     headings: list[sections.Heading] = []
     if use_outline:
         cuts = _outline_cuts(outline, pages)
@@ -89,7 +102,7 @@ def parse(data: bytes, file_name: str, *, settings: Settings) -> Source:
         if not cuts:
             cuts = _page_group_cuts(page_count)
     chapters = _chapters(cuts, pages)
-    title = meta.get("title") or _first_page_title(pages[0]) or _stem(file_name)
+    title, authors = _title_and_authors(reader, pages, file_name, book=book_found(cuts))
     kind = (
         SourceKind.BOOK
         if book_found(cuts)
@@ -106,7 +119,7 @@ def parse(data: bytes, file_name: str, *, settings: Settings) -> Source:
         kind=kind,
         file_name=file_name,
         format="pdf",
-        authors=_authors(meta.get("author", "")),
+        authors=authors,
         page_count=page_count,
         chapters=chapters,
     )
@@ -135,8 +148,36 @@ def _read_page(reader: PdfReader, index: int, *, keep_lines: bool) -> Page:
     except Exception as exc:  # one broken page should not cost the whole document
         log.info("page %d unreadable: %r", index + 1, exc)
         return Page("")
-    text, offsets = _join(lines)
-    return Page(text, lines if keep_lines else [], offsets if keep_lines else [])
+    body, captions = _split_captions(lines)
+    text, offsets = _join(body)
+    for cap in captions:
+        cap.offset = offsets[cap.line] if cap.line < len(offsets) else len(text)
+    return Page(text, body if keep_lines else [], offsets if keep_lines else [], captions)
+
+
+def _split_captions(lines: list[Line]) -> tuple[list[Line], list[Caption]]:
+    """Caption lines ("Figure 3: ...", "Table 2. ...", "Fig. 3 ...") and their run-on
+    lines, apart from the prose; they go to the end of their chapter's text."""
+    body: list[Line] = []
+    captions: list[Caption] = []
+    i = 0
+    while i < len(lines):
+        if not _CAPTION_START.match(lines[i].text):
+            body.append(lines[i])
+            i += 1
+            continue
+        run = [lines[i]]
+        i += 1
+        while i < len(lines) and len(run) < MAX_CAPTION_LINES:
+            ended = run[-1].text.rstrip().endswith((".", "?", "!"))
+            same_type = abs(lines[i].size - run[-1].size) < 0.3
+            if ended or not same_type or _CAPTION_START.match(lines[i].text):
+                break
+            run.append(lines[i])
+            i += 1
+        text, _ = _join(run)
+        captions.append(Caption(len(body), 0, " ".join(text.split())))
+    return body, captions
 
 
 def _join(lines: list[Line]) -> tuple[str, list[int]]:
@@ -262,7 +303,12 @@ def _book_cuts(pages: list[Page]) -> tuple[list[Cut], list[Page]] | None:
     for p, page in enumerate(pages):
         kept = [ln for i, ln in enumerate(page.lines) if i not in drop[p]]
         text, offsets = _join(kept)
-        clean.append(Page(text, kept, offsets))
+        captions = []
+        for cap in page.captions:
+            line = sum(1 for i in range(min(cap.line, len(page.lines))) if i not in drop[p])
+            offset = offsets[line] if line < len(offsets) else len(text)
+            captions.append(Caption(line, offset, cap.text))
+        clean.append(Page(text, kept, offsets, captions))
         flat.extend(book_headings.BookLine(ln.text, p, ln.y, ln.size, ln.bold) for ln in kept)
         where.extend((p, off) for off in offsets)
     headings = book_headings.detect(flat, len(pages))
@@ -303,12 +349,19 @@ def _chapters(cuts: list[Cut], pages: list[Page]) -> list[Chapter]:
             end_page -= 1  # the next chapter starts at the top of its page
         parts: list[str] = []
         spans: list[PageSpan] = []
+        captions: list[str] = []
         size = 0
         for p in range(cut.page, end_page + 1):
             text = pages[p].text
             start = cut.offset if p == cut.page else 0
             stop = nxt.offset if (nxt is not None and p == nxt.page) else len(text)
             piece = text[start:stop].strip("\n")
+            at_end = stop == len(text)
+            captions.extend(
+                c.text
+                for c in pages[p].captions
+                if start <= c.offset and (c.offset < stop or at_end)
+            )
             if parts and piece:
                 parts.append("\n\n")
                 size += 2
@@ -316,6 +369,8 @@ def _chapters(cuts: list[Cut], pages: list[Page]) -> list[Chapter]:
             parts.append(piece)
             size += len(piece)
         text = "".join(parts)
+        if captions:  # kept, but out of the prose: after a marker line at the end
+            text += "\n\n" + CAPTIONS_MARKER + "\n" + "\n".join(captions)
         kind = cut.kind
         if kind is None:
             # a top-level entry whose children carry the text is a part heading
@@ -337,47 +392,31 @@ def _chapters(cuts: list[Cut], pages: list[Page]) -> list[Chapter]:
     return chapters
 
 
-_JUNK_TITLE = re.compile(
-    r"^(untitled|title|document\d*|microsoft word.*|slide \d+|.*\.(dvi|pdf|docx?|tex|ps|indd|qxd))$",
-    re.I,
-)
-
-
-def _metadata(reader: PdfReader) -> dict[str, str]:
+def _title_and_authors(
+    reader: PdfReader, pages: list[Page], file_name: str, *, book: bool
+) -> tuple[str, list[str]]:
+    """Metadata when it is real; else the first pages (see pdf_meta)."""
     try:
         meta: dict = dict(reader.metadata or {})
         raw_title = str(meta.get("/Title") or "")
         raw_author = str(meta.get("/Author") or "")
     except Exception:  # broken info dictionary
-        return {}
-    title = " ".join(raw_title.split()).removeprefix("Microsoft Word - ")
-    if _JUNK_TITLE.match(title) or sum(ch.isalpha() for ch in title) < 3:
-        title = ""
-    return {"title": title, "author": " ".join(raw_author.split())}
-
-
-def _authors(raw: str) -> list[str]:
-    raw = re.sub(r"[{(\[]?\bet al\.?[})\]]?", "", raw)
-    names = re.split(r"\s*;\s*|\s+and\s+|\s*&\s*", raw)
-    return [n.strip(" ,") for n in names if n.strip(" ,")]
-
-
-def _first_page_title(page: Page) -> str:
-    """The longest run of lines set in the largest type near the top of page 1."""
-    lines = [ln for ln in page.lines[:40] if sum(ch.isalpha() for ch in ln.text) >= 3]
-    if not lines or max(ln.size for ln in lines) <= 0:
-        first = [t for t in page.text.splitlines() if sum(ch.isalpha() for ch in t) >= 3]
-        return " ".join(first[0].split())[:200] if first else ""
-    biggest = max(ln.size for ln in lines)
-    runs: list[list[Line]] = []
-    for ln in lines:
-        if abs(ln.size - biggest) < 0.5:
-            if runs and runs[-1][-1] is lines[lines.index(ln) - 1] and runs[-1][-1].bold == ln.bold:
-                runs[-1].append(ln)
-            else:
-                runs.append([ln])
-    best = max(runs, key=lambda run: sum(len(ln.text) for ln in run))
-    return " ".join(ln.text for ln in best)[:200]
+        raw_title = raw_author = ""
+    title, banner_author = pdf_meta.metadata_title(raw_title)
+    authors = pdf_meta.authors(raw_author) or pdf_meta.authors(banner_author)
+    lines = [p.lines for p in pages]
+    if book:
+        printed_title, printed_author = pdf_meta.title_from_pages(lines)
+        title = title or printed_title
+        authors = authors or pdf_meta.authors(printed_author)
+    else:
+        title = title or pdf_meta.clean_title(pdf_meta.largest_type(lines[0])) if lines else title
+        if not title and pages:
+            first = [t for t in pages[0].text.splitlines() if sum(ch.isalpha() for ch in t) >= 3]
+            title = " ".join(first[0].split())[:200] if first else ""
+        if not authors and lines:
+            authors = pdf_meta.authors(", ".join(pdf_meta.paper_authors(lines[0], title)))
+    return title or _stem(file_name), authors
 
 
 def _stem(file_name: str) -> str:

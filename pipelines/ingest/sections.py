@@ -118,7 +118,7 @@ def detect(
     for i, text in enumerate(texts):
         if not text or len(text) > MAX_CHARS or counts[text.lower()] > 2:
             continue
-        if not _emphasized(i, sizes, bold, body):
+        if not _emphasized(i, sizes, bold, body) and not _bibliography_follows(texts, i):
             continue
         if m := _CHAPTER.match(text):
             n = _chapter_number(m["num"])
@@ -153,6 +153,18 @@ def detect(
                 continue  # "Abstract. We present ..." is a run-in paragraph, not a heading
             headings.append(Heading(i, text.rstrip(":. "), 0, None))
     return _drop_stray_unnumbered(headings)
+
+
+_REFS_HEAD = re.compile(r"^(references|bibliography|works cited|literature cited)$", re.I)
+_REF_ENTRY = re.compile(r"^(\[\d{1,3}\]|\d{1,3}\.\s+[A-Z]|[A-Z][\w'’-]+,\s+(?:[A-Z]\.|[A-Z][a-z]+))")
+
+
+def _bibliography_follows(texts: Sequence[str], i: int) -> bool:
+    """A 'References' line set like body text still heads the list of references under it."""
+    if not _REFS_HEAD.match(texts[i]):
+        return False
+    following = [t for t in texts[i + 1 : i + 6] if t]
+    return sum(1 for t in following if _REF_ENTRY.match(t)) >= 2
 
 
 def _drop_stray_unnumbered(headings: list[Heading]) -> list[Heading]:
