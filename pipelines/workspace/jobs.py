@@ -155,3 +155,66 @@ def _mark_if_orphaned(ws: Workspace, job: Job) -> Job:
         _finish(ws, job.id, "interrupted", message, job.payload)
         job.status, job.message = "interrupted", message
     return job
+
+
+# -- claims: one worker per piece of work across threads and processes -----------------
+def claim(ws: Workspace, kind: str, key: str, *, total: int = 0) -> str | None:
+    """Register this process as doing `kind` work on `key` (e.g. indexing a source).
+
+    Returns a job id, or None when a live process (this one included) already holds a
+    running job of that kind for that key. The check and the insert are one write
+    transaction, so two processes never both win. A holder that died is marked
+    interrupted and its claim taken over. Finish with `release`.
+    """
+    job_id = uuid.uuid4().hex[:12]
+    now = utc_now()
+    payload = json.dumps({"key": key, "pid": os.getpid(), "thread": threading.get_ident()})
+    with ws.transaction() as con:
+        rows = con.execute(
+            "SELECT * FROM jobs WHERE kind=? AND status='running' AND json_extract(payload, '$.key')=?",
+            (kind, key),
+        ).fetchall()
+        for row in rows:
+            pid = int(json.loads(row["payload"] or "{}").get("pid", 0) or 0)
+            if pid and _alive(pid):
+                return None
+            con.execute(
+                "UPDATE jobs SET status='interrupted', updated_at=? WHERE id=?", (now, row["id"])
+            )
+        con.execute(
+            "INSERT INTO jobs(id, kind, status, stage, total, payload, created_at, updated_at)"
+            " VALUES (?,?,?,?,?,?,?,?)",
+            (job_id, kind, "running", "starting", total, payload, now, now),
+        )
+    return job_id
+
+
+def progress(ws: Workspace, job_id: str, stage: str, done: int, total: int) -> None:
+    with ws.transaction() as con:
+        con.execute(
+            "UPDATE jobs SET stage=?, done=?, total=?, updated_at=? WHERE id=?",
+            (stage, done, total, utc_now(), job_id),
+        )
+
+
+def release(ws: Workspace, job_id: str, *, ok: bool = True, message: str = "") -> None:
+    with ws.transaction() as con:
+        con.execute(
+            "UPDATE jobs SET status=?, message=?, updated_at=? WHERE id=?",
+            ("done" if ok else "failed", message, utc_now(), job_id),
+        )
+
+
+def running_for(ws: Workspace, kind: str, key: str) -> Job | None:
+    """The live running job of `kind` on `key` (e.g. the indexer of a source), if any."""
+    with ws.connect() as con:
+        rows = con.execute(
+            "SELECT * FROM jobs WHERE kind=? AND status='running' AND json_extract(payload, '$.key')=?"
+            " ORDER BY created_at DESC",
+            (kind, key),
+        ).fetchall()
+    for row in rows:
+        job = _mark_if_orphaned(ws, _row_to_job(row))
+        if job.status == "running":
+            return job
+    return None

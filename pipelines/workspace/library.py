@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import sqlite3
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,7 +59,7 @@ def add_bytes(
     data: bytes,
     file_name: str,
     *,
-    settings: Settings | None = None,
+    settings: Settings,
     progress: Progress | None = None,
 ) -> AddResult:
     """Parse, store and index one file. Re-adding the same bytes returns the existing source.
@@ -67,13 +68,12 @@ def add_bytes(
     follow, and `indexed_at` is set last, so a crash in between is repaired by
     `index.repair` on the next open instead of leaving an unsearchable source.
     """
-    settings = settings or ws.settings
     existing = hashlib.sha256(data).hexdigest()
     if ws.has_source(existing):
         if existing in ws.unindexed_source_ids():  # an earlier ingest was cut short
             from pipelines.index.indexing import finish_interrupted
 
-            finish_interrupted(ws, settings)
+            finish_interrupted(ws, settings=settings)
         return AddResult(ws.get_source(existing), created=False)
     source = ingest.parse_bytes(data, file_name, settings)
     from pipelines.index import chunk_source, index_vectors
@@ -91,7 +91,7 @@ def add_file(
     ws: Workspace,
     path: Path | str,
     *,
-    settings: Settings | None = None,
+    settings: Settings,
     progress: Progress | None = None,
 ) -> AddResult:
     path = Path(path)
@@ -100,19 +100,25 @@ def add_file(
     return add_bytes(ws, path.read_bytes(), path.name, settings=settings, progress=progress)
 
 
-def remove_source(ws: Workspace, source_id: str) -> None:
-    """Remove vectors first, then metadata: a crash in between leaves a source that
-    `repair` re-indexes, never vectors pointing at nothing the user can see."""
-    from pipelines.index import remove_source_index
+def remove_source(ws: Workspace, source_id: str, *, settings: Settings) -> None:
+    """Remove the source, its chapters, passages and stored embeddings in one transaction.
 
-    remove_source_index(ws, source_id)
+    The vectors go too when this process already has the vector index loaded (the app);
+    otherwise (a one-shot `folio remove`) only SQLite is touched, so removing is instant,
+    and the vectors are dropped the next time the index syncs (`indexing._sync_removals`).
+    Until then no search can reach them: every search is scoped to sources that exist.
+    """
     ws.remove_source(source_id)
+    if "pipelines.index.vectors" in sys.modules:
+        from pipelines.index.indexing import _sync_removals
+
+        _sync_removals(ws, settings)
 
 
 def ensure_samples(
     ws: Workspace,
     *,
-    settings: Settings | None = None,
+    settings: Settings,
     files: Iterable[Path] | None = None,
     progress: Progress | None = None,
 ) -> list[AddResult]:

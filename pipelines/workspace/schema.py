@@ -100,6 +100,16 @@ MIGRATIONS: list[str] = [
     """
     CREATE INDEX IF NOT EXISTS notes_by_notebook ON notes(notebook, id);
     """,
+    # 3: vectors are derived data kept with their passages (float16, little-endian), so the
+    # vector index can be rebuilt without re-embedding; removals waiting for the index
+    """
+    ALTER TABLE passages ADD COLUMN embedding BLOB;
+    CREATE INDEX passages_unembedded ON passages(source_id) WHERE embedding IS NULL;
+    CREATE TABLE vector_tombstones (
+        source_id TEXT PRIMARY KEY,
+        removed_at TEXT NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

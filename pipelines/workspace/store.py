@@ -221,8 +221,13 @@ class Workspace:
         """Delete metadata, passages and cached summaries; the blob goes last."""
         source = self.get_source(source_id, with_chapters=False)
         with self.transaction() as con:
-            # chapters, passages, summaries cascade through foreign keys
+            # chapters, passages (and their embeddings), summaries cascade through foreign
+            # keys; the vector index drops the source's vectors when it next syncs
             con.execute("DELETE FROM sources WHERE id=?", (source_id,))
+            con.execute(
+                "INSERT OR REPLACE INTO vector_tombstones(source_id, removed_at) VALUES (?,?)",
+                (source_id, utc_now()),
+            )
         blob = self.blob_path(source.id, source.file_name)
         blob.unlink(missing_ok=True)
 
@@ -288,6 +293,27 @@ class Workspace:
                 "UPDATE sources SET indexed_at=? WHERE id=?",
                 (utc_now() if indexed else None, source_id),
             )
+
+    # -- embeddings (derived data kept with the passages) -------------------------------
+    def store_embeddings(self, pairs: list[tuple[str, bytes]]) -> None:
+        """(passage id, float16 bytes) in one transaction."""
+        with self.transaction() as con:
+            con.executemany(
+                "UPDATE passages SET embedding=? WHERE id=?", [(b, pid) for pid, b in pairs]
+            )
+
+    def embedding_counts(self, source_id: str) -> tuple[int, int]:
+        """(passages with a stored embedding, all passages) of a source."""
+        with self.connect() as con:
+            row = con.execute(
+                "SELECT COUNT(embedding), COUNT(*) FROM passages WHERE source_id=?", (source_id,)
+            ).fetchone()
+        return int(row[0]), int(row[1])
+
+    def is_indexed(self, source_id: str) -> bool:
+        with self.connect() as con:
+            row = con.execute("SELECT indexed_at FROM sources WHERE id=?", (source_id,)).fetchone()
+        return row is not None and row[0] is not None
 
     def unindexed_source_ids(self) -> list[str]:
         with self.connect() as con:
