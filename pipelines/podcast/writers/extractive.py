@@ -1,189 +1,38 @@
-"""A listenable two-host script with no model: host A explains from the text's key
-sentences, host B asks varied questions and reacts. Every sentence read from the
-book is cited by its passage, and no line is said twice."""
+"""A two-host conversation about the chosen chapters, written with no model.
+
+The digest (pipelines/podcast/digest.py) picks the beats: what happens, who does what,
+the problem, idea, method, numbers and limits of a paper, each made to stand alone when
+heard. This writer orders them and builds the talk around them: host A frames each
+part and tells the beats, host B asks what the next line answers, restates a fact,
+asks who someone is the first time they come up; a recap of 3–5 beats closes. Every
+line that carries the text's content cites its passage; nothing is invented.
+"""
 
 from __future__ import annotations
 
-import itertools
 import re
-from collections import Counter
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
+from pipelines.podcast.checks import line_problem
+from pipelines.podcast.digest import Beat, Digest, digest
 from pipelines.podcast.material import Material, Segment, body_words, segment_budgets
-from pipelines.text.keysentences import KeySentence, in_reading_order, rank_key_sentences
-from pipelines.types import Host, Script, Turn, count_words
+from pipelines.podcast.narration import find_narrator, find_teller
+from pipelines.podcast.writers.lines import HostLines, topic_taken_up
+from pipelines.types import Host, Script, SourceKind, Turn, count_words
 
 if TYPE_CHECKING:
     from pipelines.podcast.request import PodcastRequest
 
-QUESTION_WORDS = 9  # a typical question from host B, used when planning the budget
-
-_OPENERS = [
-    "Let's start with {title}. What's going on there?",
-    "Next up: {title}. Where does it begin?",
-    "So, {title}. What should we listen for?",
-    "Moving on to {title}. Set the scene for me.",
-    "Now {title}. What happens here?",
-    "Let's get into {title}. What's the first thing that stands out?",
-    "And {title}. Walk me through it.",
-    "Then comes {title}. What do we find?",
-]
-_FOLLOW_UPS = [
-    "And what about {topic}?",
-    "Wait, tell me more about {topic}.",
-    "Where does {topic} come in?",
-    "How does {topic} fit into this?",
-    "Okay. And then?",
-    "Huh. What comes next?",
-    "Interesting. Why does that matter?",
-    "That's a striking detail. Is there more?",
-    "So how does it develop from there?",
-    "I didn't expect that. Go on.",
-    "Right. What's the next step?",
-    "Hold on, what does the text say next?",
-]
-_DEBATE = [
-    "I'm not convinced. What does the text actually say about {topic}?",
-    "Couldn't you read that the other way? Show me {topic}.",
-    "That sounds one-sided. What's the evidence on {topic}?",
-    "Let me push back. Where does {topic} come from?",
-    "Is that really the whole story?",
-    "Devil's advocate: isn't that overstated?",
-]
-_LEADS = [
-    "",
-    "The text says: ",
-    "Here's the line: ",
-    "",
-    "It reads: ",
-    "And then: ",
-    "Listen to this: ",
-    "",
-]
-_STOP = set(ENGLISH_STOP_WORDS) | set(
-    [
-        "said",
-        "upon",
-        "like",
-        "seemed",
-        "seem",
-        "seems",
-        "came",
-        "come",
-        "comes",
-        "went",
-        "goes",
-        "made",
-        "make",
-        "makes",
-        "felt",
-        "feel",
-        "thought",
-        "think",
-        "saw",
-        "seen",
-        "look",
-        "looked",
-        "began",
-        "begin",
-        "little",
-        "great",
-        "good",
-        "much",
-        "many",
-        "upon",
-        "shall",
-        "just",
-        "also",
-        "still",
-        "even",
-        "ever",
-        "quite",
-        "rather",
-        "really",
-        "thing",
-        "things",
-        "something",
-        "nothing",
-        "time",
-        "times",
-        "know",
-        "knew",
-        "known",
-        "took",
-        "take",
-        "taken",
-        "found",
-        "find",
-        "gave",
-        "give",
-        "told",
-        "tell",
-        "turned",
-        "turn",
-        "went",
-        "away",
-    ]
-)
+HOST_B_WORDS = 8  # a typical question or reaction, used when planning the budget
+_NAME_GAP = 4  # beats after which a name coming back gets a "back to ..." link
 
 
-def _topic(sentence: str, salient: Counter[str]) -> str | None:
-    """Something for host B to ask about: a name, else the word of the sentence that recurs
-    most in the segment (recurring words are what a passage is about)."""
-    names = re.findall(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]{2,}(?:\s[A-Z][a-z]+)?)", sentence)
-    names = [n for n in names if n.lower() not in _STOP]
-    if names:
-        return names[0]
-    words = [w for w in re.findall(r"[a-z]{4,}", sentence.lower()) if w not in _STOP]
-    best = max(words, key=lambda w: (salient[w], len(w)), default=None)
-    return f"the {best}" if best and salient[best] >= 3 else None
+@dataclass
+class _Plan:
+    """The digest of each segment, made once; composing within a budget is cheap."""
 
-
-def _salient_words(segment: Segment) -> Counter[str]:
-    return Counter(
-        w
-        for p in segment.passages
-        for w in re.findall(r"[a-z]{4,}", p.text.lower())
-        if w not in _STOP and not w.endswith("ly")
-    )
-
-
-class _Lines:
-    """Cycles through templates without ever producing the same line twice."""
-
-    def __init__(self, templates: list[str]) -> None:
-        self.cycle = itertools.cycle(templates)
-        self.size = len(templates)
-        self.used: set[str] = set()
-
-    def next(self, **values: str) -> str:
-        for _ in range(self.size * 2):
-            template = next(self.cycle)
-            if "{topic}" in template and not values.get("topic"):
-                continue
-            line = template.format(**values)
-            if line not in self.used:
-                self.used.add(line)
-                return line
-        return ""
-
-
-def _pick(segment: Segment, budget: int, used: set[str], focus: str) -> list[KeySentence]:
-    ranked = rank_key_sentences(segment.passages, limit=40, exclude=used, query=focus or None)
-    picked: list[KeySentence] = []
-    spent = QUESTION_WORDS  # the segment opener
-    for sentence in ranked:
-        cost = count_words(sentence.text) + QUESTION_WORDS // 2
-        if spent + cost > budget * 1.05 and picked:
-            continue
-        picked.append(sentence)
-        used.add(sentence.text)
-        spent += cost
-        if spent >= budget * 0.95:
-            break
-    return in_reading_order(picked)
+    segments: list[tuple[Segment, Digest]]
 
 
 def write(
@@ -196,12 +45,12 @@ def write(
 ) -> Script:
     """Compose, measure, and re-plan the body's budget until the script lands near the
     target (the fixed intro, questions and recap make a first plan over- or undershoot)."""
-    hosts, minutes, fmt, focus = request.hosts, request.minutes, request.format, request.focus
-    target = round(minutes * words_per_minute)
+    target = round(request.minutes * words_per_minute)
+    plan = plan_episode(material, request, target)
     body = body_words(target)
     best: Script | None = None
-    for _ in range(4):
-        script = _compose(material, hosts, body, fmt, focus, previously)
+    for _ in range(5):
+        script = _compose(material, plan, request, body, previously)
         if best is None or abs(script.word_count - target) < abs(best.word_count - target):
             best = script
         if abs(script.word_count - target) <= 0.07 * target or script.word_count == 0:
@@ -211,110 +60,222 @@ def write(
     return best
 
 
-def _compose(
-    material: Material,
-    hosts: tuple[str, str],
-    body: int,
-    fmt: str,
-    focus: str,
-    previously: str,
-) -> Script:
-    a, b = hosts
-    one_host = fmt == "brief"
+def plan_episode(material: Material, request: PodcastRequest, target_words: int) -> _Plan:
     source = material.source
-    turns: list[Turn] = []
-    opener, follow = _Lines(_OPENERS), _Lines(_DEBATE if fmt == "debate" else _FOLLOW_UPS)
-    leads = itertools.cycle(_LEADS)
-
-    intro = f"Welcome to Folio. I'm {a}" + ("." if one_host else f", here with {b}.")
-    intro += f" Today: {material.label} of {source.title}"
-    intro += f" by {', '.join(source.authors)}." if source.authors else "."
-    if focus:
-        intro += f" We'll focus on {focus.rstrip('.')}."
-    if previously:
-        intro += f" Last time, we covered {previously}."
-    turns.append(Turn(speaker=a, text=intro, segment=0))
-
-    used: set[str] = set()
-    segment_titles = ["Introduction"]
-    spoken_titles: list[str] = []
-    budgets = segment_budgets(material.segments, body)
+    is_paper = source.kind == SourceKind.PAPER
+    book_text = " ".join(c.text for c in source.chapters if c.kind.is_body)
+    narrator = None if is_paper else find_narrator(book_text)
+    teller = None if is_paper else find_teller(book_text)
+    budgets = segment_budgets(material.segments, body_words(target_words))
+    planned = []
     for segment, budget in zip(material.segments, budgets, strict=True):
-        sentences = _pick(segment, budget, used, focus)
-        if not sentences:
-            continue
-        segment_titles.append(segment.title)
-        spoken_titles.append(segment.spoken)
-        number = len(segment_titles) - 1
-        first = sentences[0]
-        salient = _salient_words(segment)
-        if one_host:
-            turns.append(Turn(speaker=a, text=f"On to {segment.spoken}.", segment=number))
-        else:
-            turns.append(
-                Turn(
-                    speaker=b,
-                    text=opener.next(title=segment.spoken),
-                    passage_ids=[first.passage.id],
-                    segment=number,
-                )
+        limit = max(4, round(budget * 2.0 / 22))  # spare beats for re-planning
+        planned.append(
+            (
+                segment,
+                digest(
+                    segment.passages,
+                    limit=limit,
+                    is_paper=is_paper,
+                    narrator=narrator,
+                    teller=teller,
+                    focus=request.focus,
+                ),
             )
-        for i, sentence in enumerate(sentences):
-            if i > 0 and not one_host:
-                line = follow.next(topic=_topic(sentence.text, salient) or "")
-                if line:
-                    turns.append(
-                        Turn(
-                            speaker=b, text=line, passage_ids=[sentence.passage.id], segment=number
-                        )
-                    )
-            speaker = a
-            text = next(leads) + sentence.text
-            if turns[-1].speaker == a and turns[-1].segment == number:
-                turns[-1].text += " " + sentence.text  # one host or no question: keep talking
-                turns[-1].passage_ids.append(sentence.passage.id)
-                continue
-            turns.append(
-                Turn(speaker=speaker, text=text, passage_ids=[sentence.passage.id], segment=number)
-            )
+        )
+    return _Plan(planned)
 
-    turns.extend(_closing(spoken_titles, turns, a, b, one_host))
+
+def _pick(beats: list[Beat], budget: int, used: set[str]) -> list[Beat]:
+    """The best beats that fit the budget, in reading order, none said before."""
+    picked: list[Beat] = []
+    spent = 0
+    for beat in sorted(beats, key=lambda b: -b.score):
+        if beat.text in used:
+            continue
+        cost = beat.words + HOST_B_WORDS
+        if spent + cost > budget * 1.1 and picked:
+            continue
+        picked.append(beat)
+        used.add(beat.text)
+        spent += cost
+        if spent >= budget * 0.95:
+            break
+    return sorted(picked, key=lambda b: b.order)
+
+
+def _compose(
+    material: Material, plan: _Plan, request: PodcastRequest, body: int, previously: str
+) -> Script:
+    a, b = request.hosts
+    kind = request.kind
+    one_host, debate = kind.one_host, kind.value == "debate"
+    source = material.source
+    lines = HostLines(paper=source.kind == SourceKind.PAPER)
+    turns: list[Turn] = [Turn(speaker=a, text=_intro(material, request, previously), segment=0)]
+    used: set[str] = set()
+    seen: dict[str, int] = {}  # name -> the beat number where it was last heard
+    titles, spoken_titles, told = ["Introduction"], [], []
+    budgets = segment_budgets([s for s, _ in plan.segments], body)
+    for (segment, dig), budget in zip(plan.segments, budgets, strict=True):
+        beats = _pick(dig.beats, budget, used)
+        if not beats:
+            continue
+        titles.append(segment.title)
+        spoken_titles.append(segment.spoken)
+        number = len(titles) - 1
+        if not one_host:
+            turns.append(Turn(b, _segment_question(segment, number), [beats[0].passage.id], number))
+        for i, beat in enumerate(beats):
+            told.append(beat)
+            lead = lines.framing(beat, segment.spoken, number == 1) if i == 0 else ""
+            name = _new_name(beat, seen)
+            returning = _returning(beat, seen, len(told))
+            for n in beat.names + ([beat.subject] if beat.subject else []):
+                seen[n] = len(told)
+            if one_host:
+                _say(turns, a, " ".join(x for x in (lead, beat.text) if x), beat, number)
+                continue
+            runs_on = i > 0 and _runs_on(beats[i - 1], beat) and not name
+            if i > 0 and not (runs_on and turns[-1].speaker == a and len(turns) % 3):
+                host_b = _host_b_line(lines, beats[i - 1], beat, name, returning, debate, a, b)
+                turns.append(Turn(b, host_b or lines.backchannel(beat), [beat.passage.id], number))
+            intro = lines.description(name, dig.descriptions) if name else ""
+            reader = b if debate and beat.role in ("limit",) else a
+            _say(turns, reader, " ".join(x for x in (lead, intro, beat.text) if x), beat, number)
+    turns.extend(_closing(told, spoken_titles, a, b, one_host, len(titles)))
+    turns = [t for t in turns if t.text.strip()]
     return Script(
         title=f"{source.title}: {material.label.strip('“”')}",
         hosts=[Host(name=a)] + ([] if one_host else [Host(name=b)]),
         turns=turns,
-        segments=[*segment_titles, "Recap"],
+        segments=[*titles, "Recap"],
         source_ids=[source.id],
         chapter_ids=[c.id for c in material.chapters],
     )
 
 
-def _closing(titles: list[str], turns: list[Turn], a: str, b: str, one_host: bool) -> list[Turn]:
-    """A recap naming what was covered and its recurring words (never a repeated sentence)."""
-    titles = titles or ["the text"]
-    covered = titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + f" and {titles[-1]}"
-    words = Counter(
-        w
-        for t in turns
-        if t.passage_ids and t.speaker == a  # what was read from the text, not the questions
-        for w in re.findall(r"[a-z]{5,}", t.text.lower())
-        if w not in _STOP
+def _say(turns: list[Turn], speaker: str, text: str, beat: Beat, number: int) -> None:
+    """Add a content line; a speaker who has the floor goes on in the same turn only when
+    the text runs on (consecutive beats of one passage), never gluing distant passages."""
+    if line_problem(text, turns[-1].text if turns else ""):
+        return
+    last = turns[-1]
+    same_place = last.passage_ids and last.passage_ids[-1] == beat.passage.id
+    if last.speaker == speaker and last.segment == number and same_place:
+        if count_words(last.text) < 90:
+            last.text += " " + text
+            return
+    turns.append(Turn(speaker, text, [beat.passage.id], number))
+
+
+def _host_b_line(
+    lines: HostLines,
+    previous: Beat,
+    beat: Beat,
+    name: str | None,
+    returning: str | None,
+    debate: bool,
+    a: str,
+    b: str,
+) -> str:
+    """A reaction to what was just said and/or a question the next line answers."""
+    line = lines.host_b(previous, beat, new_name=name, returning=returning) or ""
+    if line.endswith("?") and not topic_taken_up(
+        line, beat.text + " " + (name or ""), {a.lower(), b.lower()}
+    ):
+        line = lines.reaction(previous) or ""
+    if debate and beat.role == "limit":
+        line = (line + " But the text itself pushes back here.").strip()
+    return line
+
+
+def _runs_on(previous: Beat, beat: Beat) -> bool:
+    """Is `beat` the text's very next sentence or two after `previous`?"""
+    return (
+        previous.passage.chapter_id == beat.passage.chapter_id
+        and 0 < beat.offset - previous.offset <= len(previous.printed) + 200
     )
-    keywords = [w for w, _ in words.most_common(3)]
-    recap = f"So, to recap: we went through {covered}."
-    if keywords:
-        recap += f" The words that kept coming back were {', '.join(keywords)}."
-    segment = len(titles) + 1
+
+
+def _new_name(beat: Beat, seen: dict[str, int]) -> str | None:
+    """A person named for the first time, as the subject of the line (worth a 'who?')."""
+    subject = beat.subject
+    if subject and subject not in seen and subject[:1].isupper() and " " not in subject:
+        return subject
+    return None
+
+
+def _returning(beat: Beat, seen: dict[str, int], now: int) -> str | None:
+    subject = beat.subject
+    if subject and subject in seen and now - seen[subject] >= _NAME_GAP:
+        return subject
+    return None
+
+
+def _segment_question(segment: Segment, number: int) -> str:
+    spoken = re.sub(r"[“”\"]", "", segment.spoken)
+    spoken = re.sub(r"\b\d+(\.\d+)*\.?\s+", "", spoken)  # "4.1 Nesting" -> "Nesting"
+    spoken = spoken.strip().rstrip(".:")
+    if number == 1:
+        return f"So, {spoken}. Where does it start?"
+    return f"And {spoken}?"
+
+
+def _intro(material: Material, request: PodcastRequest, previously: str) -> str:
+    a, b = request.hosts
+    source = material.source
+    intro = f"Welcome to Folio. I'm {a}" + ("." if request.kind.one_host else f", here with {b}.")
+    intro += f" Today: {material.label} of {source.title}"
+    intro += f" by {', '.join(source.authors)}." if source.authors else "."
+    if request.focus:
+        intro += f" We'll focus on {request.focus.rstrip('.')}."
+    if previously:
+        intro += f" Last time, we covered {previously}."
+    return intro
+
+
+def _closing(
+    told: list[Beat], titles: list[str], a: str, b: str, one_host: bool, segment: int
+) -> list[Turn]:
+    """A recap of 3-5 things that happened or were claimed, each with its passage."""
+    best = sorted(sorted(told, key=lambda x: -x.score)[:5], key=lambda x: x.order)
+    points = [(x.gist or x.text).rstrip(".") for x in best if (x.gist or x.words <= 25)]
+    points = [p for p in points if not line_problem(p, "")][:5]
+    if len(points) >= 2:
+        openers = ["First", "Then", "After that", "And then", "Finally"]
+        said = [
+            f"{openers[i] if i < len(points) - 1 else 'Finally'}, {_lower_first(p)}."
+            for i, p in enumerate(points)
+        ]
+        recap = "So, to recap. " + " ".join(said)
+    else:
+        covered = titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + f" and {titles[-1]}"
+        recap = f"So, to recap: we went through {covered}."
+    ids = [x.passage.id for x in best]
     closing: list[Turn] = []
     if not one_host:
-        closing.append(Turn(speaker=b, text="Before we go, can you sum it up?", segment=segment))
-    closing.append(Turn(speaker=a, text=recap, segment=segment))
+        closing.append(Turn(b, "Before we go, what should we remember?", [], segment))
+    closing.append(Turn(a, recap, ids, segment))
     outro = (
         "Thanks for listening to Folio."
         if one_host
         else f"That's it from {a} and {b}. Thanks for listening to Folio."
     )
-    closing.append(
-        Turn(speaker=b if not one_host else a, text=outro + " Happy reading.", segment=segment)
-    )
+    closing.append(Turn(a if one_host else b, outro + " Happy reading.", [], segment))
     return closing
+
+
+def _lower_first(text: str) -> str:
+    """'At this point, ...' -> 'at this point, ...', leaving names and 'I' alone."""
+    first = text.split(" ", 1)[0]
+    if first.isalpha() and first.lower() in _COMMON_OPENERS:
+        return first.lower() + text[len(first) :]
+    return text
+
+
+_COMMON_OPENERS = {
+    "the", "a", "an", "it", "there", "this", "these", "they", "their", "at", "in", "on",
+    "when", "after", "as", "if", "once", "while", "then", "our", "we", "with", "for", "to",
+    "by", "from", "presently", "everything", "nothing", "one", "some", "each", "all",
+}  # fmt: skip

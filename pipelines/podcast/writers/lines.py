@@ -1,0 +1,159 @@
+"""What the hosts say around the text's beats: host B's questions that the next line
+answers, reactions that restate a fact, links back to someone met earlier; host A's
+framing lines. Every line here is built from a beat's own words (names, terms, its
+who-did-what clause); the only stock lines are the opener and the outro."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from pipelines.podcast.digest import Beat
+
+_PAPER_QUESTIONS = {
+    "problem": ["What's the problem with {term}?", "Why is {term} a problem in the first place?"],
+    "idea": ["So what's the idea behind {term}?", "What do they propose for {term}?"],
+    "method": ["How does {term} work?", "Walk me through {term}.", "And how do they do {term}?"],
+    "result": ["What did they find about {term}?", "What came of {term}?"],
+    "limit": ["Is there a catch with {term}?", "Where does {term} fall short?"],
+    "claim": ["What about {term}?", "And where does {term} come in?"],
+}
+_STORY_QUESTIONS = [
+    "What does {name} do next?",
+    "And what happens with {name}?",
+    "Then what does {name} do?",
+    "How does {name} take that?",
+]
+_TERM_QUESTIONS = ["What about {term}?", "And {term}?", "What's the deal with {term}?"]
+_PROMPTS = ["And then?", "What happens next?", "Go on.", "Then what?", "And after that?"]
+_INTERJECTIONS = ["", "Wow.", "", "Huh.", "", "Okay."]
+_LATER_FRAMES = ["Then the story turns.", "From there, things move on.", "Now it shifts."]
+_PAPER_LEADS = {
+    "problem": "They start from a problem.",
+    "idea": "Here's the core idea.",
+    "method": "Here's how it works.",
+    "result": "Now the numbers.",
+    "limit": "And the limits.",
+}
+
+
+def topic_taken_up(question: str, answer: str, skip: set[str]) -> bool:
+    """Does the answer use at least one content word of the question?"""
+    words = {w for w in re.findall(r"[a-z]{3,}", question.lower())} - skip - _STOP
+    return any(re.search(rf"\b{re.escape(w)}", answer.lower()) for w in words)
+
+
+class HostLines:
+    """Phrases the hosts' lines, varying them and never repeating one."""
+
+    def __init__(self, paper: bool) -> None:
+        self.paper = paper
+        self.used: set[str] = set()
+        self.story = itertools.cycle(_STORY_QUESTIONS)
+        self.terms = itertools.cycle(_TERM_QUESTIONS)
+        self.interjections = itertools.cycle(_INTERJECTIONS)
+        self.frames = itertools.cycle(_LATER_FRAMES)
+        self.prompts = itertools.cycle(_PROMPTS)
+        self.turn = 0
+        self.nods = itertools.cycle(
+            ["Go on.", "Mm-hm.", "I'm listening.", "Okay.", "Keep going.", "Sure."]
+        )
+        self.paper_cycles = {k: itertools.cycle(v) for k, v in _PAPER_QUESTIONS.items()}
+
+    def _fresh(self, line: str) -> str | None:
+        if line in self.used:
+            return None
+        self.used.add(line)
+        return line
+
+    def question(self, beat: Beat, *, new_name: str | None, returning: str | None) -> str | None:
+        """A question that `beat` (read next) answers, or None when none fits."""
+        if new_name:
+            return self._fresh(f"Wait, who's {new_name}?") or self._fresh(f"Who is {new_name}?")
+        if returning:
+            return self._fresh(f"Back to {returning}, then?")
+        if beat.role == "dialogue" and beat.subject:
+            return self._fresh(f"What does {beat.subject} say?")
+        if self.paper and beat.term and beat.role == "result" and beat.has_number:
+            line = self._fresh(f"What do the numbers say about {beat.term}?")
+            if line:
+                return line
+        if self.paper and beat.term:
+            cycle = self.paper_cycles.get(beat.role, self.paper_cycles["claim"])
+            for _ in range(3):
+                line = self._fresh(next(cycle).format(term=beat.term))
+                if line:
+                    return line
+        if not self.paper and beat.subject:
+            for _ in range(len(_STORY_QUESTIONS)):
+                line = self._fresh(next(self.story).format(name=beat.subject))
+                if line:
+                    return line
+        if beat.term:
+            for _ in range(len(_TERM_QUESTIONS)):
+                line = self._fresh(next(self.terms).format(term=beat.term))
+                if line:
+                    return line
+        return None
+
+    def host_b(
+        self, previous: Beat, beat: Beat, *, new_name: str | None, returning: str | None
+    ) -> str | None:
+        """Host B between two beats: 'who is X?' the first time X comes up, 'back to X'
+        after a while, else alternately a restatement of what was just said with a
+        prompt, and a question about what comes next."""
+        self.turn += 1
+        if new_name or returning:
+            return self.question(beat, new_name=new_name, returning=returning)
+        reaction = self.reaction(previous) if self.turn % 2 else None
+        if reaction:
+            return f"{reaction} {next(self.prompts)}"
+        if beat.subject and beat.subject == previous.subject and not self.paper:
+            return self.reaction(previous) or self.question(beat, new_name=None, returning=None)
+        return self.question(beat, new_name=None, returning=None) or self.reaction(previous)
+
+    def reaction(self, beat: Beat) -> str | None:
+        """'So Manuel sold Buck to a stranger. Wow.': a fact of the last line, restated."""
+        gist = beat.gist
+        if not gist or len(gist.split()) < 3 or len(gist.split()) > 0.8 * beat.words:
+            return None
+        if gist.split()[0].lower() in ("he", "she", "it", "they", "this", "that", "there"):
+            return None
+        first = gist.split()[0]
+        if first.lower() in ("the", "a", "an"):
+            gist = first.lower() + gist[len(first) :]
+        line = f"So {gist.rstrip('.!')}. {next(self.interjections)}".strip()
+        return self._fresh(line)
+
+    def backchannel(self, beat: Beat) -> str:
+        """A short nod that names what the next line is about, when no question fits."""
+        thing = beat.term or beat.subject
+        if thing:
+            line = self._fresh(f"Right, {thing}.")
+            if line:
+                return line
+        return next(self.nods)
+
+    def framing(self, beat: Beat, spoken: str, first: bool) -> str:
+        """Host A's lead-in for a segment's first beat."""
+        if self.paper:
+            if beat.role == "result" and not beat.has_number:
+                return "Here's what they found."
+            return _PAPER_LEADS.get(beat.role, "Next part.")
+        if first and beat.subject:
+            return f"It opens with {beat.subject}."
+        if first:
+            return "It opens like this."
+        return next(self.frames)
+
+    def description(self, name: str, descriptions: dict[str, str]) -> str:
+        described = descriptions.get(name)
+        return f"{name} is {described}." if described else ""
+
+
+_STOP = {
+    "the", "and", "what", "who", "does", "how", "with", "about", "then", "that", "this", "there",
+    "wait", "back", "come", "comes", "say", "says", "take", "next", "happens", "where", "work",
+    "numbers", "idea", "behind", "problem", "catch", "fall", "short", "propose", "walk",
+    "through", "actually", "pay", "off", "place", "first",
+}  # fmt: skip
