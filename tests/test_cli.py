@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sources import ALICE, FREE_CULTURE, TIME_MACHINE
+from tests.sources import ALICE, CHILDRENS_LIT, FREE_CULTURE, TIME_MACHINE
 
 pytestmark = pytest.mark.slow
 
@@ -145,3 +145,71 @@ def test_remove_deletes_the_source(tmp_path: Path) -> None:
     folio(tmp_path, "ingest", str(ALICE))
     folio(tmp_path, "remove", "alice")
     assert json.loads(folio(tmp_path, "sources", "--json").stdout) == []
+
+
+@pytest.fixture(scope="module")
+def collection_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    home = tmp_path_factory.mktemp("cli-collection")
+    folio(home, "ingest", str(CHILDRENS_LIT))
+    return home
+
+
+def _parent(home: Path, title: str) -> dict:
+    tree = json.loads(folio(home, "chapters", "children", "--json").stdout)
+    stack = list(tree["chapters"])
+    while stack:
+        node = stack.pop()
+        if node["title"] == title:
+            return node
+        stack.extend(node["children"])
+    raise AssertionError(title)
+
+
+def test_podcast_on_a_parent_covers_its_children(collection_home: Path, tmp_path: Path) -> None:
+    """'Abram S. Isaacs' has no text of its own; choosing it means the four stories under it."""
+    parent = _parent(collection_home, "Abram S. Isaacs")
+    assert parent["words"] < 10 and parent["children"]
+    done = folio(
+        collection_home,
+        "podcast",
+        "children",
+        "--chapters",
+        str(parent["index"]),
+        "--minutes",
+        "0.5",
+        "--script-only",
+        "--out",
+        str(tmp_path),
+        "--json",
+    )
+    script = json.loads(Path(json.loads(done.stdout)[0]).read_text())
+    assert script["turns"] and "Traceback" not in done.stderr
+    out = json.loads(
+        folio(
+            collection_home,
+            "ask",
+            "children",
+            "Who wore the diadem?",
+            "--chapters",
+            str(parent["index"]),
+            "--json",
+        ).stdout
+    )
+    assert out["citations"] or out["closest"]
+
+
+@pytest.mark.parametrize("bad", ["999", "5-2", "0", "x", ",", "3-"])
+def test_invalid_chapter_selections_explain(collection_home: Path, bad: str) -> None:
+    done = folio(collection_home, "ask", "children", "Why?", "--chapters", bad, check=False)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "folio:" in done.stderr and "chapter" in done.stderr
+    done = folio(
+        collection_home, "podcast", "children", "--chapters", bad, "--script-only", check=False
+    )
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+
+
+def test_upto_a_missing_chapter_explains(collection_home: Path) -> None:
+    done = folio(collection_home, "ask", "children", "Why?", "--upto", "999", check=False)
+    assert done.returncode == 1 and "no chapter 999" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -44,15 +44,13 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def scope_for(ws: Workspace, source: Source, chapters: str | None, upto: int | None) -> Scope:
+    """--upto N / --chapters LIST as a scope; a parent chapter means it and its descendants."""
     if upto is not None:
-        if not any(c.index == upto for c in source.chapters):
-            raise FolioError(f"Chapter {upto} does not exist; `folio chapters` lists the numbers.")
+        if upto < 1:
+            raise FolioError(f"There is no chapter {upto}; chapter numbers start at 1.")
         return Scope.upto(source, upto)
     if chapters:
-        ids = []
-        for n in parse_chapter_list(chapters):
-            ids.append(ws.get_chapter(source.id, n).id)
-        return Scope(source_ids=[source.id], chapter_ids=ids)
+        return Scope.chapters(source, parse_chapter_list(chapters))
     return Scope(source_ids=[source.id])
 
 
@@ -90,7 +88,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     ws = open_workspace(args)
     source = ws.resolve_source(args.source)
     scope = scope_for(ws, source, args.chapters, args.upto)
-    result = answer_question(ws, args.question, scope)
+    result = answer_question(ws, args.question, scope, settings=ws.settings)
     notebook.record_exchange(ws, args.notebook, result)
     if args.json:
         print_json(answer_json(result))
@@ -113,7 +111,14 @@ def cmd_summarize(args: argparse.Namespace) -> int:
 
     ws = open_workspace(args)
     source = ws.resolve_source(args.source)
-    summary = summarize(ws, source.id, chapter=args.chapter, brief=args.brief, refresh=args.refresh)
+    summary = summarize(
+        ws,
+        source.id,
+        chapter=args.chapter,
+        brief=args.brief,
+        refresh=args.refresh,
+        settings=ws.settings,
+    )
     if args.json:
         print_json(asdict(summary))
         return 0

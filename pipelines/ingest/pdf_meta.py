@@ -41,7 +41,7 @@ _AFFILIATION = re.compile(
     r"inc\b|ltd|gmbh|research|center|centre|hospital|faculty|academy|google|microsoft|ibm)",
     re.I,
 )
-_EMAIL = re.compile(r"\S+@\S+")
+_EMAIL = re.compile(r"[<(\[{]?[\w.+,-]*@[\w.-]+\w[>)\]}]?")
 _NAME = re.compile(
     r"^(?:[A-Z][\w'’-]*\.?|[A-Z]\.(?:\s?[A-Z]\.)*|van|von|de|der|da|di|del|la|le|bin|ibn)"
     r"(?:\s+(?:[A-Z][\w'’-]*\.?|[A-Z]\.|van|von|de|der|da|di|del|la|le|bin|ibn)){1,4}$"
