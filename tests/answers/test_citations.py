@@ -120,3 +120,42 @@ def test_no_citations_at_all() -> None:
     )
     assert cits == [] and text == "I could not find this in the chapters."
     assert unsupported == ["I could not find this in the chapters."]
+
+
+def test_clean_quote_never_doubles_quotation_marks() -> None:
+    from pipelines.answers.citations import clean_quote
+
+    assert clean_quote("“And Irene Adler?”") == "And Irene Adler?"
+    assert clean_quote("““And Irene Adler?””") == "And Irene Adler?"
+    assert clean_quote("“I have seen him.") == "I have seen him."
+    assert clean_quote("He said “no” twice.") == "He said “no” twice."
+    assert clean_quote("“Yes,” said he, “it is.”") == "Yes,” said he, “it is."
+
+
+def test_uncited_sentences_are_aligned_to_the_passage_they_came_from() -> None:
+    from pipelines.answers.citations import align_uncited
+
+    ctx = _ctx()
+    text, citations, unsupported = resolve_citations(
+        "Weena was small, frail and afraid of the dark. The Morlocks feared the light of day "
+        "[P3]. Aliens built the pyramids long ago.",
+        ctx.entries,
+    )
+    assert len(unsupported) == 2
+    text, citations, unsupported = align_uncited(text, citations, ctx.entries)
+    assert text.startswith("Weena was small, frail and afraid of the dark [1].")
+    assert "light of day [2]." in text
+    assert [c.passage_id for c in citations] == ["pid1", "pid2"]  # numbered by first use
+    assert unsupported == ["Aliens built the pyramids long ago."]
+    assert "pyramids long ago." in text and "ago [" not in text
+
+
+def test_alignment_by_sentence_similarity() -> None:
+    from pipelines.answers.citations import align_uncited
+
+    ctx = _ctx()
+    text, citations, _ = resolve_citations("The inventor's device used metal parts.", ctx.entries)
+    _, cited, unsupported = align_uncited(
+        text, citations, ctx.entries, similarity=lambda sents: [{"pid0": 0.7} for _ in sents]
+    )
+    assert [c.passage_id for c in cited] == ["pid0"] and not unsupported
