@@ -16,7 +16,6 @@ DANGLING_STARTS = {
     "this", "these", "those", "that", "but", "and", "so", "then", "yet", "however", "thus",
     "therefore", "also", "still", "or", "nor", "hence", "moreover", "meanwhile",
 }  # fmt: skip
-_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+")
 
 
 def line_problem(text: str, previous: str) -> str | None:
@@ -41,4 +40,5 @@ def dangles(text: str, previous: str) -> bool:
         return False
     if first in ("but", "and", "so", "then", "yet", "however", "thus", "therefore", "also"):
         return not previous.strip()  # a connective needs something said just before
-    return not _NAME.search(" " + previous)
+    inside = re.sub(r"(^|[.!?]\s+)[\"“']?[A-Z][a-z]*", r"\1", previous.strip())
+    return not re.search(r"\b[A-Z][a-z]+", inside)

@@ -163,9 +163,9 @@ def _describe(beat: Beat, doc: Any) -> None:
 
 def _subject_phrase(doc: Any) -> str | None:
     for token in doc:
-        if token.dep_ in ("nsubj", "nsubjpass") and token.head.dep_ == "ROOT":
-            if token.pos_ in ("NOUN", "PROPN"):
-                return doc[token.left_edge.i : token.i + 1].text
+        is_subject = token.dep_ in ("nsubj", "nsubjpass") and token.head.dep_ == "ROOT"
+        if is_subject and token.pos_ in ("NOUN", "PROPN"):
+            return doc[token.left_edge.i : token.i + 1].text
     return None
 
 

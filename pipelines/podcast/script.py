@@ -24,11 +24,10 @@ def write_script(
     ws: Workspace,
     request: PodcastRequest,
     *,
-    settings: Settings | None = None,
+    settings: Settings,
     llm=None,
     previously: str = "",
 ) -> Script:
-    settings = settings or ws.settings
     request = request.checked()
     source = ws.get_source(request.source_id)
     target_words = round(request.minutes * settings.podcast.words_per_minute)
@@ -68,6 +67,7 @@ def write_script(
             words_per_minute=settings.podcast.words_per_minute,
             previously=previously,
         )
+    notes += script.settings.pop("writer_notes", [])
     script.settings = {**asdict(request), "notes": notes, "backend": getattr(llm, "name", "")}
     script.settings["hosts"] = list(request.hosts)
     return script
@@ -77,7 +77,7 @@ def write_series(
     ws: Workspace,
     request: PodcastRequest,
     *,
-    settings: Settings | None = None,
+    settings: Settings,
     llm=None,
 ) -> list[Script]:
     """One episode per chapter in `request.chapters`, each recalling the one before."""

@@ -51,9 +51,11 @@ def non_prose_reason(text: str) -> str | None:
         return "reference"
     digits = sum(ch.isdigit() for ch in stripped)
     letters = sum(ch.isalpha() for ch in stripped)
-    if letters < 0.6 * len(stripped.replace(" ", "")) or digits > 0.12 * len(stripped):
-        return "table"
     numeric_words = sum(bool(re.fullmatch(r"[\d.,%x×]+", w)) for w in words)
+    if letters < 0.6 * len(stripped.replace(" ", "")) or (
+        digits > 0.12 * len(stripped) and numeric_words >= 3
+    ):
+        return "table"
     if numeric_words >= 4 and numeric_words > 0.25 * len(words):
         return "table"
     capitalised = sum(w[:1].isupper() for w in words)

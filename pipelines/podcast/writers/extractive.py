@@ -162,10 +162,14 @@ def _say(turns: list[Turn], speaker: str, text: str, beat: Beat, number: int) ->
         return
     last = turns[-1]
     same_place = last.passage_ids and last.passage_ids[-1] == beat.passage.id
-    if last.speaker == speaker and last.segment == number and same_place:
-        if count_words(last.text) < 90:
-            last.text += " " + text
-            return
+    if (
+        last.speaker == speaker
+        and last.segment == number
+        and same_place
+        and count_words(last.text) < 90
+    ):
+        last.text += " " + text
+        return
     turns.append(Turn(speaker, text, [beat.passage.id], number))
 
 

@@ -11,6 +11,7 @@ from pipelines.errors import BackendError
 from pipelines.llm.base import Message
 from pipelines.llm.parsing import complete_json
 from pipelines.podcast.material import Material, body_words, segment_budgets
+from pipelines.podcast.writers.llm_turns import checked, parse_dialogue
 from pipelines.types import Host, Passage, Script, Turn, count_words
 
 if TYPE_CHECKING:
@@ -59,36 +60,14 @@ def _dialogue_messages(
     if closing:
         instructions.append("End the episode with a short recap and a goodbye.")
     instructions.append(
-        'Reply with JSON only: {"turns": [{"speaker": '
-        + speakers
-        + ', "text": "...", "keys": ["P1"]}]}'
+        f"Reply with the dialogue only, one turn per line, each line 'Name: what they say', "
+        f"the speaker being {speakers}, ending with the keys of the passages it uses, "
+        "like [P1]. Say nothing the passages don't say; never read references or tables."
     )
     return [
         Message(role="system", content="\n".join(instructions)),
         Message(role="user", content=f"Passages:\n{context}"),
     ]
-
-
-def _turns_from(
-    data: dict, keys: dict[str, Passage], hosts: tuple[str, str], segment: int
-) -> list[Turn]:
-    """Keep valid turns only: a known speaker, non-empty text, keys that exist."""
-    turns = []
-    by_lower = {h.lower(): h for h in hosts}
-    for item in data.get("turns", []):
-        if not isinstance(item, dict):
-            continue
-        speaker = by_lower.get(str(item.get("speaker", "")).strip().lower())
-        text = " ".join(str(item.get("text", "")).split())
-        if speaker is None or not text:
-            continue
-        ids = [
-            keys[k].id
-            for k in (str(x).strip("[] ") for x in item.get("keys", []) or [])
-            if k in keys
-        ]
-        turns.append(Turn(speaker=speaker, text=text, passage_ids=ids, segment=segment))
-    return turns
 
 
 def _outline(material: Material, request: PodcastRequest, llm) -> list[dict]:
@@ -139,6 +118,9 @@ def write(
         material.segments, body_words(round(request.minutes * words_per_minute))
     )
     turns: list[Turn] = []
+    rejected: list[tuple[str, str]] = []
+    source = material.source
+    allowed = " ".join([*request.hosts, source.title, *source.authors, material.label])
     recap = previously and f"(previous episode: {previously})"
     titles = []
     outline = _outline(material, request, llm)
@@ -156,10 +138,9 @@ def write(
             opening=number == 1,
             closing=number == len(material.segments),
         )
-        data = complete_json(llm, messages, {"turns": list}, max_tokens=min(2048, words * 3))
-        new = _turns_from(data, keys, hosts, number)
-        if not new or sum(count_words(t.text) for t in new) < words * 0.3:
-            raise BackendError(f"the model wrote too little for '{segment.title}'")
+        new = _checked_dialogue(llm, messages, keys, hosts, number, words, allowed, rejected)
+        if new is None:  # fail fast: one segment the model can't write ends the attempt
+            raise BackendError(f"the model wrote too little usable dialogue for '{segment.title}'")
         if any(not t.passage_ids for t in new[1:-1]):
             for t in new:  # uncited middle turns draw on the segment as a whole
                 t.passage_ids = t.passage_ids or [p.id for p in passages[:1]]
@@ -170,7 +151,7 @@ def write(
             for t, o in zip(titles, outline, strict=False)
         ]
         recap = "; ".join(covered)  # the running recap the next segment must not repeat
-    return Script(
+    script = Script(
         title=f"{material.source.title}: {material.label.strip('“”')}",
         hosts=[Host(name=h) for h in dict.fromkeys(hosts)],
         turns=turns,
@@ -178,3 +159,31 @@ def write(
         source_ids=[material.source.id],
         chapter_ids=[c.id for c in material.chapters],
     )
+    if rejected:
+        reasons = sorted({reason.split(" (")[0] for reason, _ in rejected})
+        script.settings["writer_notes"] = [
+            f"{len(rejected)} line(s) the model wrote failed the checks "
+            f"({', '.join(reasons)}) and were left out."
+        ]
+    return script
+
+
+def _checked_dialogue(
+    llm: Any,
+    messages: list[Message],
+    keys: dict[str, Passage],
+    hosts: tuple[str, str],
+    number: int,
+    words: int,
+    allowed: str,
+    rejected: list[tuple[str, str]],
+) -> list[Turn] | None:
+    """The segment's turns that pass the checks, asking twice at most; None if too few."""
+    passages = list(keys.values())
+    for _attempt in range(2):
+        reply = llm.complete(messages, max_tokens=min(2048, words * 3), temperature=0.4)
+        result = checked(parse_dialogue(reply, keys, hosts, number), passages, allowed)
+        if result.turns and sum(count_words(t.text) for t in result.turns) >= words * 0.3:
+            rejected.extend(result.rejected)
+            return result.turns
+    return None
