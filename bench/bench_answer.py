@@ -38,7 +38,9 @@ def timed_answers(ws, source, llm, rounds: int = 2) -> dict:
         for question in QUESTIONS:
             start = time.perf_counter()
             ttft = None
-            for event in stream_answer(ws, question, Scope([source.id]), llm=llm):
+            for event in stream_answer(
+                ws, question, Scope([source.id]), llm=llm, settings=ws.settings
+            ):
                 if ttft is None and (event.delta or event.answer):
                     ttft = time.perf_counter() - start
             total.append((time.perf_counter() - start) * 1000)
@@ -61,7 +63,9 @@ def main() -> None:
     results: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
         ws = Workspace(Path(tmp))
-        source = library.add_file(ws, SOURCES / "books" / "melville_moby-dick_idpf.epub").source
+        source = library.add_file(
+            ws, SOURCES / "books" / "melville_moby-dick_idpf.epub", settings=ws.settings
+        ).source
         llm = ExtractiveLLM()
         timed_answers(ws, source, llm, rounds=1)  # warm caches (model, BM25)
         results["extractive"] = timed_answers(ws, source, llm)

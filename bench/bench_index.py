@@ -38,7 +38,7 @@ def main() -> None:
         parse_s = time.perf_counter() - t0
         ws.add_source(source, data)
         t1 = time.perf_counter()
-        n = index_source(ws, source)
+        n = index_source(ws, source, settings=ws.settings)
         index_s = time.perf_counter() - t1
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out = {

@@ -41,7 +41,7 @@ def build(home: Path) -> list:
         if chapter.word_count > 150:
             path = files / f"{chapter.index:03d}.md"
             path.write_text(f"# {chapter.title}\n\n{chapter.text}")
-            library.add_file(ws, path)
+            library.add_file(ws, path, settings=ws.settings)
     return [ws, ws.list_sources()]
 
 
@@ -65,9 +65,9 @@ def run_level(ws, sources, users: int) -> dict:
             start = time.perf_counter()
             try:
                 if n % 2:
-                    search(ws, question, scope, k=8)
+                    search(ws, question, scope, k=8, settings=ws.settings)
                 else:
-                    answer(ws, question, scope)
+                    answer(ws, question, scope, settings=ws.settings)
             except Exception as exc:  # counted, not raised: this is a load test
                 with lock:
                     errors.append(f"{type(exc).__name__}: {exc}"[:200])

@@ -35,15 +35,19 @@ def main() -> None:
         rtf[name] = round((time.perf_counter() - start) / clip.duration_s, 3)
     with tempfile.TemporaryDirectory() as tmp:
         ws = Workspace(Path(tmp))
-        source = library.add_file(ws, SOURCES / "books" / "wells_the-time-machine_se.epub").source
+        source = library.add_file(
+            ws, SOURCES / "books" / "wells_the-time-machine_se.epub", settings=ws.settings
+        ).source
         chapters = [c.index for c in source.chapters if c.title in ("III", "IV")]
         start = time.perf_counter()
-        script = write_script(ws, PodcastRequest(source.id, chapters, minutes=5))
+        script = write_script(
+            ws, PodcastRequest(source.id, chapters, minutes=5), settings=ws.settings
+        )
         script_s = time.perf_counter() - start
-        episode = render_episode(ws, script)
+        episode = render_episode(ws, script, settings=ws.settings)
         cold_s = time.perf_counter() - start
         start = time.perf_counter()
-        render_episode(ws, script, episode_id=episode.id)
+        render_episode(ws, script, episode_id=episode.id, settings=ws.settings)
         warm_s = time.perf_counter() - start
     save(
         "podcast",

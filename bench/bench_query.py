@@ -78,11 +78,11 @@ def main() -> None:
                 copy = _copy(source, n)
                 passages = chunk_source(copy)
                 ws.add_source(copy, data + str(n).encode(), passages=passages)
-                vectors.add(ws, passages, vecs, ws.settings)
+                vectors.add(ws, passages, vecs, settings=ws.settings)
                 ws.set_indexed(copy.id)
                 sources.append(copy)
         build_s = time.perf_counter() - t0
-        total = vectors.count(ws)
+        total = vectors.count(ws, settings=ws.settings)
         rng = random.Random(7)
         timings = {"chapters": [], "whole_book": []}
         for q in QUERIES * args.repeats:
@@ -94,7 +94,7 @@ def main() -> None:
                 ("whole_book", Scope([src.id])),
             ):
                 t1 = time.perf_counter()
-                search(ws, q, scope, k=8)
+                search(ws, q, scope, k=8, settings=ws.settings)
                 timings[label].append((time.perf_counter() - t1) * 1000)
         vectors.forget_clients(ws)
     out = {

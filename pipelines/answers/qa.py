@@ -50,7 +50,7 @@ def answer(
     question: str,
     scope: Scope,
     *,
-    settings: Settings | None = None,
+    settings: Settings,
     llm: LLM | None = None,
 ) -> Answer:
     final: Answer | None = None
@@ -65,10 +65,9 @@ def stream_answer(
     question: str,
     scope: Scope,
     *,
-    settings: Settings | None = None,
+    settings: Settings,
     llm: LLM | None = None,
 ) -> Iterator[AnswerEvent]:
-    settings = settings or ws.settings
     question = " ".join(question.split())
     if not question:
         raise FolioError("Type a question first.")

@@ -249,12 +249,11 @@ def summarize(
     *,
     chapter: int | None = None,
     brief: bool = False,
-    settings: Settings | None = None,
+    settings: Settings,
     llm: LLM | None = None,
     refresh: bool = False,
 ) -> Summary:
     """A chapter summary (`chapter=N`), a paper brief (`brief=True`) or a source summary."""
-    settings = settings or ws.settings
     if llm is None:
         from pipelines.llm.registry import get_llm
 

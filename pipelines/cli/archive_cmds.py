@@ -37,7 +37,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from pipelines.workspace.archive import import_workspace
 
-    added = import_workspace(open_workspace(args), args.archive)
+    ws = open_workspace(args)
+    added = import_workspace(ws, args.archive, settings=ws.settings)
     if args.json:
         print_json(added)
     else:

@@ -58,7 +58,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             with progress_bar(
                 f"indexing {path}", enabled=sys.stderr.isatty() or not args.json
             ) as bar:
-                result = library.add_file(ws, path, progress=bar)
+                result = library.add_file(ws, path, settings=ws.settings, progress=bar)
         except FolioError as exc:
             failures += 1
             print(f"folio: {exc}", file=sys.stderr)
@@ -145,7 +145,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 def cmd_remove(args: argparse.Namespace) -> int:
     ws = open_workspace(args)
     source = ws.resolve_source(args.source)
-    library.remove_source(ws, source.id)
+    library.remove_source(ws, source.id, settings=ws.settings)
     if args.json:
         print_json({"removed": source.id, "title": source.title})
     else:
@@ -156,7 +156,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
 def cmd_samples(args: argparse.Namespace) -> int:
     ws = open_workspace(args)
     with progress_bar("indexing samples") as bar:
-        results = library.ensure_samples(ws, progress=bar)
+        results = library.ensure_samples(ws, settings=ws.settings, progress=bar)
     if args.json:
         print_json([_ingest_row(r) for r in results])
     else:

@@ -64,7 +64,7 @@ def build_sources(rows: list[dict[str, Any]]) -> list[tuple[Source, list[Passage
 
 
 def evaluate_retrieval(
-    passages_jsonl: Path, queries_jsonl: Path, *, settings: Settings | None = None
+    passages_jsonl: Path, queries_jsonl: Path, *, settings: Settings
 ) -> dict[str, Any]:
     """Index the passages in a throwaway workspace and score every query in every mode."""
     from pipelines.index.indexing import index_vectors
@@ -73,10 +73,9 @@ def evaluate_retrieval(
     from pipelines.types import Scope
     from pipelines.workspace.store import Workspace
 
-    base = settings or Settings()
     queries = read_jsonl(queries_jsonl)
     with tempfile.TemporaryDirectory(prefix="folio-eval-") as tmp:
-        cfg = base.model_copy(update={"home": Path(tmp), "vector_url": ""})
+        cfg = settings.model_copy(update={"home": Path(tmp), "vector_url": ""})
         ws = Workspace(Path(tmp), settings=cfg)
         story_ids: dict[str, str] = {}
         t0 = time.perf_counter()
@@ -102,7 +101,7 @@ def evaluate_retrieval(
     result["queries"] = len(queries)
     result["queries_per_second"] = round(n / seconds["hybrid"], 2) if seconds["hybrid"] else 0.0
     result["index_seconds"] = round(index_s, 2)
-    result["embedder"] = base.index.embedder
+    result["embedder"] = settings.index.embedder
     return result
 
 

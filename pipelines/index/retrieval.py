@@ -30,13 +30,12 @@ def search(
     *,
     k: int = 8,
     mode: str = "hybrid",
-    settings: Settings | None = None,
+    settings: Settings,
 ) -> list[ScoredPassage]:
     """The k best passages inside `scope`. Scores: RRF (hybrid), cosine (dense), BM25."""
     if mode not in MODES:
         raise FolioError(f"Unknown search mode '{mode}'; use one of {', '.join(MODES)}.")
-    settings = settings or ws.settings
-    finish_interrupted(ws, settings)
+    finish_interrupted(ws, settings=settings)
     query = " ".join(query.split())
     chapter_ids = None if scope.chapter_ids is None else list(scope.chapter_ids)
     if not query or not scope.source_ids or chapter_ids == []:
@@ -46,7 +45,7 @@ def search(
     lex: list[tuple[str, float]] = []
     if mode in ("hybrid", "dense"):
         qvec = get_embedder(settings).embed([query])[0]
-        dense = vectors.query(ws, qvec, list(scope.source_ids), chapter_ids, n, settings)
+        dense = vectors.query(ws, qvec, list(scope.source_ids), chapter_ids, n, settings=settings)
     if mode in ("hybrid", "lexical"):
         lex = lexical.search(ws, query, list(scope.source_ids), chapter_ids, n)
     dense_rank = {pid: r for r, (pid, _) in enumerate(dense, 1)}

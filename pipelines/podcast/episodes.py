@@ -31,13 +31,12 @@ def render_episode(
     ws: Workspace,
     script: Script,
     *,
-    settings: Settings | None = None,
+    settings: Settings,
     progress: RenderProgress | None = None,
     episode_id: str | None = None,
     out_dir: Path | None = None,
 ) -> Episode:
     """Voice, mix and store an episode (resumable: voiced turns come from the cache)."""
-    settings = settings or ws.settings
     validate_script(script)
     tts = get_tts(settings.tts)
     host_a, host_b = voices_for_hosts(tts, settings.tts)

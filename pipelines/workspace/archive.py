@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from pipelines.errors import FolioError
+from pipelines.settings import Settings
 from pipelines.workspace.schema import SCHEMA_VERSION, migrate
 from pipelines.workspace.store import Workspace, utc_now
 
@@ -79,7 +80,7 @@ def _safe_members(tar: tarfile.TarFile) -> list[tarfile.TarInfo]:
     return members
 
 
-def import_workspace(ws: Workspace, archive: Path) -> dict:
+def import_workspace(ws: Workspace, archive: Path, *, settings: Settings) -> dict:
     archive = Path(archive)
     try:
         tar = tarfile.open(archive, "r:*")  # noqa: SIM115 - closed by the with-block below
@@ -100,7 +101,7 @@ def import_workspace(ws: Workspace, archive: Path) -> dict:
         added = _merge(ws, root, Path(manifest.get("home", "")))
     from pipelines.index.indexing import finish_interrupted
 
-    finish_interrupted(ws)  # vectors are rebuilt for the imported sources
+    finish_interrupted(ws, settings=settings)  # vectors are rebuilt for the imported sources
     return added
 
 

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def book(tmp_path_factory: pytest.TempPathFactory) -> tuple[Workspace, Source]:
     ws = Workspace(tmp_path_factory.mktemp("qa-home"))
-    return ws, library.add_file(ws, TIME_MACHINE).source
+    return ws, library.add_file(ws, TIME_MACHINE, settings=ws.settings).source
 
 
 def _chapter(source: Source, title: str) -> str:
@@ -27,7 +27,7 @@ def _chapter(source: Source, title: str) -> str:
 def test_extractive_answer_cites_the_chapter_it_quotes(book) -> None:
     ws, source = book
     scope = Scope(source_ids=[source.id], chapter_ids=[_chapter(source, "I")])
-    result = answer(ws, "What was the model machine made of?", scope)
+    result = answer(ws, "What was the model machine made of?", scope, settings=ws.settings)
     assert result.supported
     assert "ivory" in result.text
     assert result.text.startswith("From chapter I:")
@@ -40,14 +40,22 @@ def test_extractive_answer_cites_the_chapter_it_quotes(book) -> None:
 def test_four_dimensions(book) -> None:
     ws, source = book
     scope = Scope(source_ids=[source.id], chapter_ids=[_chapter(source, "I")])
-    result = answer(ws, "How many dimensions are there according to the Time Traveller?", scope)
+    result = answer(
+        ws,
+        "How many dimensions are there according to the Time Traveller?",
+        scope,
+        settings=ws.settings,
+    )
     assert result.supported and "four dimensions" in result.text.lower()
 
 
 def test_out_of_scope_question_says_the_text_does_not_say(book) -> None:
     ws, source = book
     result = answer(
-        ws, "What is the boiling point of mercury in kelvin?", Scope(source_ids=[source.id])
+        ws,
+        "What is the boiling point of mercury in kelvin?",
+        Scope(source_ids=[source.id]),
+        settings=ws.settings,
     )
     assert not result.supported
     assert result.text.startswith(NOT_IN_TEXT)
@@ -57,9 +65,9 @@ def test_out_of_scope_question_says_the_text_does_not_say(book) -> None:
 def test_no_spoilers_for_a_later_chapter(book) -> None:
     ws, source = book
     question = "Who is Weena?"
-    early = answer(ws, question, Scope.upto(source, _index(source, "III")))
+    early = answer(ws, question, Scope.upto(source, _index(source, "III")), settings=ws.settings)
     assert not early.supported, early.text
-    whole = answer(ws, question, Scope(source_ids=[source.id]))
+    whole = answer(ws, question, Scope(source_ids=[source.id]), settings=ws.settings)
     assert whole.supported and "Weena" in whole.text
     assert all(c.chapter_index > _index(source, "III") for c in whole.citations)
 
@@ -74,7 +82,7 @@ def test_llm_answer_keeps_valid_keys_and_strips_invented_ones(book) -> None:
         "It had ivory and a crystalline substance in it [P1]. It was as small as a clock [P99]."
     )
     scope = Scope(source_ids=[source.id], chapter_ids=[_chapter(source, "I")])
-    result = answer(ws, "What was the model machine made of?", scope, llm=llm)
+    result = answer(ws, "What was the model machine made of?", scope, llm=llm, settings=ws.settings)
     assert result.backend == "scripted"
     assert "[P99]" not in result.text and "[1]" in result.text
     assert len(result.citations) == 1
@@ -87,7 +95,7 @@ def test_llm_failure_falls_back_to_extractive_with_a_note(book) -> None:
     ws, source = book
     llm = ScriptedLLM().enqueue(BackendError("server unreachable"))
     scope = Scope(source_ids=[source.id], chapter_ids=[_chapter(source, "I")])
-    result = answer(ws, "What was the model machine made of?", scope, llm=llm)
+    result = answer(ws, "What was the model machine made of?", scope, llm=llm, settings=ws.settings)
     assert result.supported and "ivory" in result.text
     assert any("server unreachable" in n for n in result.notes)
 
@@ -96,7 +104,7 @@ def test_small_context_window_trims_passages_and_says_so(book) -> None:
     ws, source = book
     llm = ScriptedLLM(context_window=1400).enqueue("Ivory and crystal [P1].")
     scope = Scope(source_ids=[source.id])
-    result = answer(ws, "What was the model machine made of?", scope, llm=llm)
+    result = answer(ws, "What was the model machine made of?", scope, llm=llm, settings=ws.settings)
     assert any("left out" in n for n in result.notes)
     prompt = llm.calls[0].messages[1].content
     assert prompt.count("[P") < 8
@@ -104,8 +112,8 @@ def test_small_context_window_trims_passages_and_says_so(book) -> None:
 
 def test_pdf_answers_cite_pages(tmp_path) -> None:
     ws = Workspace(tmp_path / "home")
-    paper = library.add_file(ws, TRACEMONKEY).source
-    result = answer(ws, "What is a trace tree?", Scope(source_ids=[paper.id]))
+    paper = library.add_file(ws, TRACEMONKEY, settings=ws.settings).source
+    result = answer(ws, "What is a trace tree?", Scope(source_ids=[paper.id]), settings=ws.settings)
     assert result.supported
     assert all(c.page is not None and 1 <= c.page <= 14 for c in result.citations)
     assert "(p. " in result.text or "(pp. " in result.text

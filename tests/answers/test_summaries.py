@@ -21,9 +21,9 @@ def ws(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
 
 
 def test_chapter_summary_is_cited_key_sentences_in_order(ws: Workspace) -> None:
-    book = library.add_file(ws, TIME_MACHINE).source
+    book = library.add_file(ws, TIME_MACHINE, settings=ws.settings).source
     chapter = next(c for c in book.chapters if c.title == "I")
-    summary = summarize(ws, book.id, chapter=chapter.index)
+    summary = summarize(ws, book.id, chapter=chapter.index, settings=ws.settings)
     lines = summary.text.splitlines()
     assert 3 <= len(lines) <= 8 and len(set(lines)) == len(lines)
     assert len(summary.citations) == len(lines)
@@ -32,39 +32,46 @@ def test_chapter_summary_is_cited_key_sentences_in_order(ws: Workspace) -> None:
     offsets = [flat.find(c.quote) for c in summary.citations]
     assert offsets == sorted(offsets)  # reading order
     # cached: the same object comes back without recomputing, even with a failing model
-    again = summarize(ws, book.id, chapter=chapter.index)
+    again = summarize(ws, book.id, chapter=chapter.index, settings=ws.settings)
     assert again == summary
 
 
 def test_source_summary_spans_the_book(ws: Workspace) -> None:
-    book = library.add_file(ws, TIME_MACHINE).source
-    summary = summarize(ws, book.id)
+    book = library.add_file(ws, TIME_MACHINE, settings=ws.settings).source
+    summary = summarize(ws, book.id, settings=ws.settings)
     chapters = {c.chapter_index for c in summary.citations}
     assert len(chapters) >= 5 and 5 <= len(summary.citations) <= 10
 
 
 def test_paper_brief_offline_is_key_sentences_per_section(ws: Workspace) -> None:
-    paper = library.add_file(ws, TULLY).source
-    brief = summarize(ws, paper.id, brief=True)
+    paper = library.add_file(ws, TULLY, settings=ws.settings).source
+    brief = summarize(ws, paper.id, brief=True, settings=ws.settings)
     assert "**1. Introduction**" in brief.text or "Introduction**" in brief.text
     assert brief.text.count("**") >= 8 and all(c.page for c in brief.citations)
 
 
 def test_llm_brief_falls_back_with_a_note_on_garbage(ws: Workspace) -> None:
-    paper = library.add_file(ws, TULLY).source
+    paper = library.add_file(ws, TULLY, settings=ws.settings).source
     llm = ScriptedLLM(default="I think the paper is about hearts.")
-    brief = summarize(ws, paper.id, brief=True, llm=llm, refresh=True)
+    brief = summarize(ws, paper.id, brief=True, llm=llm, refresh=True, settings=ws.settings)
     assert brief.backend == "extractive" and any("language model failed" in n for n in brief.notes)
     failing = ScriptedLLM().enqueue(BackendError("server down"))
-    chapter = summarize(ws, paper.id, chapter=paper.chapters[1].index, llm=failing, refresh=True)
+    chapter = summarize(
+        ws,
+        paper.id,
+        chapter=paper.chapters[1].index,
+        llm=failing,
+        refresh=True,
+        settings=ws.settings,
+    )
     assert any("server down" in n for n in chapter.notes)
 
 
 def test_suggested_questions_read_naturally(ws: Workspace) -> None:
-    book = library.add_file(ws, TIME_MACHINE).source
+    book = library.add_file(ws, TIME_MACHINE, settings=ws.settings).source
     chapter = next(c for c in book.chapters if c.title == "I")
     questions = suggest_questions(ws, book, chapter)
     assert "Who is the Time Traveller?" in questions
     assert all(q.endswith("?") for q in questions) and len(set(questions)) == len(questions)
-    paper = library.add_file(ws, TULLY).source
+    paper = library.add_file(ws, TULLY, settings=ws.settings).source
     assert not any(q.startswith("Who is") for q in suggest_questions(ws, paper))

@@ -21,7 +21,8 @@ def book_home(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     from pipelines.workspace.store import Workspace
 
     home = tmp_path_factory.mktemp("app-home")
-    source = library.add_file(Workspace(home), TIME_MACHINE).source
+    ws = Workspace(home)
+    source = library.add_file(ws, TIME_MACHINE, settings=ws.settings).source
     return home, source.id
 
 

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from pipelines.evaluation.retrieval_eval import evaluate_retrieval
+from pipelines.settings import Settings
 
 pytestmark = pytest.mark.slow
 
@@ -46,7 +47,7 @@ def test_eval_harness_output(tmp_path, workspace_home):
             for r in QUERIES
         )
     )
-    result = evaluate_retrieval(p, q)
+    result = evaluate_retrieval(p, q, settings=Settings())
     for mode in ("dense", "lexical", "hybrid"):
         assert set(result[mode]) == {"recall@1", "recall@3", "recall@5", "mrr"}
         assert all(0.0 <= v <= 1.0 for v in result[mode].values())

@@ -26,12 +26,16 @@ def ws(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
 
 
 def test_streamed_answer_is_grounded_or_falls_back(ws: Workspace, llama_server_url: str) -> None:
-    book = library.add_file(ws, TIME_MACHINE).source
+    book = library.add_file(ws, TIME_MACHINE, settings=ws.settings).source
     chapter = next(c for c in book.chapters if c.title == "I")
     llm = OpenAICompatLLM(llama_server_url, "", context_window=2048, timeout_s=120)
     events = list(
         stream_answer(
-            ws, "What was the model machine made of?", Scope([book.id], [chapter.id]), llm=llm
+            ws,
+            "What was the model machine made of?",
+            Scope([book.id], [chapter.id]),
+            llm=llm,
+            settings=ws.settings,
         )
     )
     answer = events[-1].answer
@@ -47,13 +51,15 @@ def test_streamed_answer_is_grounded_or_falls_back(ws: Workspace, llama_server_u
 
 def test_brief_and_script_survive_a_tiny_model(ws: Workspace, llama_server_url: str) -> None:
     llm = OpenAICompatLLM(llama_server_url, "", context_window=2048, timeout_s=120)
-    paper = library.add_file(ws, TULLY).source
-    brief = summarize(ws, paper.id, brief=True, llm=llm)
+    paper = library.add_file(ws, TULLY, settings=ws.settings).source
+    brief = summarize(ws, paper.id, brief=True, llm=llm, settings=ws.settings)
     assert brief.text and brief.citations
     assert brief.backend == "openai" or any("failed" in n for n in brief.notes)
-    book = library.add_file(ws, TIME_MACHINE).source
+    book = library.add_file(ws, TIME_MACHINE, settings=ws.settings).source
     chapter = next(c for c in book.chapters if c.title == "II")
-    script = write_script(ws, PodcastRequest(book.id, [chapter.index], minutes=1), llm=llm)
+    script = write_script(
+        ws, PodcastRequest(book.id, [chapter.index], minutes=1), llm=llm, settings=ws.settings
+    )
     validate_script(script)
     assert script.settings["backend"] == "openai"
     offline = any("written offline" in n for n in script.settings["notes"])

@@ -36,10 +36,10 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def studio(tmp_path_factory: pytest.TempPathFactory):
     ws = Workspace(tmp_path_factory.mktemp("render-home"))
-    source = library.add_file(ws, TIME_MACHINE).source
+    source = library.add_file(ws, TIME_MACHINE, settings=ws.settings).source
     chapter = next(c.index for c in source.chapters if c.title == "II")
-    script = write_script(ws, PodcastRequest(source.id, [chapter], minutes=1))
-    episode = render_episode(ws, script)
+    script = write_script(ws, PodcastRequest(source.id, [chapter], minutes=1), settings=ws.settings)
+    episode = render_episode(ws, script, settings=ws.settings)
     return ws, script, episode
 
 
@@ -112,7 +112,7 @@ def test_chapter_marks_and_transcript_follow_the_segments(studio) -> None:
 def test_editing_one_turn_revoices_exactly_that_turn(studio) -> None:
     ws, script, episode = studio
     edited = edit_turn(script, 2, text=script.turns[2].text + " Remarkable.")
-    again = render_episode(ws, edited, episode_id=episode.id)
+    again = render_episode(ws, edited, episode_id=episode.id, settings=ws.settings)
     assert again.settings["synthesized_turns"] == 1
     assert again.settings["cached_turns"] == len(script.turns) - 1
     assert again.id == episode.id and len(list_episodes(ws)) == 1
@@ -156,7 +156,7 @@ def test_edge_offline_falls_back_to_piper_with_a_note(tmp_path: Path) -> None:
         Turn("Ada", "Hello and welcome.", [], 0),
         Turn("Ben", "Glad to be here.", [], 0),
     ]
-    episode = render_episode(ws, script)
+    episode = render_episode(ws, script, settings=ws.settings)
     assert any("offline piper voices" in n for n in episode.settings["render_notes"])
     assert episode.duration_s > 1
     leftovers = [p for p in Path(ws.home).rglob("*") if p.is_file() and p.stat().st_size == 0]

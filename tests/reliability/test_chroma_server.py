@@ -59,27 +59,36 @@ def _workspace(home: Path, url: str) -> Workspace:
 
 def test_retrieval_and_answers_against_the_server(tmp_path: Path, chroma_url: str) -> None:
     ws = _workspace(tmp_path / "a", chroma_url)
-    book = library.add_file(ws, TIME_MACHINE).source
+    book = library.add_file(ws, TIME_MACHINE, settings=ws.settings).source
     assert not list((ws.vectors_dir).iterdir())  # nothing on local disk: it is on the server
     first = next(c for c in book.chapters if c.title == "I")
-    hits = search(ws, "model machine ivory", Scope([book.id], [first.id]), k=5)
+    hits = search(
+        ws, "model machine ivory", Scope([book.id], [first.id]), k=5, settings=ws.settings
+    )
     assert hits and all(h.passage.chapter_id == first.id for h in hits)
-    result = answer(ws, "What was the model machine made of?", Scope([book.id], [first.id]))
+    result = answer(
+        ws,
+        "What was the model machine made of?",
+        Scope([book.id], [first.id]),
+        settings=ws.settings,
+    )
     assert result.supported and "ivory" in result.text and result.citations
 
     # a second workspace on the same server has its own collection
     other = _workspace(tmp_path / "b", chroma_url)
-    library.add_file(other, TIME_MACHINE)
-    library.add_file(other, ALICE)
-    library.remove_source(other, book.id)  # removing it there keeps it here
-    assert search(ws, "model machine ivory", Scope([book.id]), k=3)
-    assert vectors.count(ws) == len(ws.passages_for(source_ids=[book.id]))
-    library.remove_source(ws, book.id)
-    assert vectors.count(ws) == 0
+    library.add_file(other, TIME_MACHINE, settings=other.settings)
+    library.add_file(other, ALICE, settings=other.settings)
+    library.remove_source(
+        other, book.id, settings=other.settings
+    )  # removing it there keeps it here
+    assert search(ws, "model machine ivory", Scope([book.id]), k=3, settings=ws.settings)
+    assert vectors.count(ws, settings=ws.settings) == len(ws.passages_for(source_ids=[book.id]))
+    library.remove_source(ws, book.id, settings=ws.settings)
+    assert vectors.count(ws, settings=ws.settings) == 0
 
 
 def test_server_down_is_a_clear_message(tmp_path: Path) -> None:
     url = f"http://127.0.0.1:{free_port()}"
     ws = _workspace(tmp_path / "home", url)
     with pytest.raises(BackendError, match="FOLIO_VECTOR_URL"):
-        vectors.count(ws)
+        vectors.count(ws, settings=ws.settings)

@@ -41,13 +41,13 @@ def test_two_cli_ingests_of_one_file_make_one_source(tmp_path: Path) -> None:
     ws = Workspace(home)
     assert [s.title for s in ws.list_sources()] == ["The Time Machine"]
     source = ws.list_sources()[0]
-    assert search(ws, "model machine ivory", Scope([source.id]), k=3)
+    assert search(ws, "model machine ivory", Scope([source.id]), k=3, settings=ws.settings)
 
 
 def test_app_keeps_writing_and_searching_while_the_cli_ingests(tmp_path: Path) -> None:
     home = tmp_path / "home"
     ws = Workspace(home)
-    alice = library.add_file(ws, ALICE).source
+    alice = library.add_file(ws, ALICE, settings=ws.settings).source
     errors: list[BaseException] = []
     stop = threading.Event()
 
@@ -56,7 +56,7 @@ def test_app_keeps_writing_and_searching_while_the_cli_ingests(tmp_path: Path) -
         try:
             while not stop.is_set():
                 notebook.save_note(ws, "alice", f"note {n}", "body")
-                assert search(ws, "rabbit hole", Scope([alice.id]), k=3)
+                assert search(ws, "rabbit hole", Scope([alice.id]), k=3, settings=ws.settings)
                 n += 1
         except BaseException as exc:  # reported by the assertion below
             errors.append(exc)
@@ -72,5 +72,5 @@ def test_app_keeps_writing_and_searching_while_the_cli_ingests(tmp_path: Path) -
     assert notebook.notes(ws, "alice")
     # the app process finds the book the CLI added, through its own (reopened) index
     book = next(s for s in ws.list_sources() if s.title == "The Time Machine")
-    hits = search(ws, "model machine ivory", Scope([book.id]), k=3)
+    hits = search(ws, "model machine ivory", Scope([book.id]), k=3, settings=ws.settings)
     assert hits and hits[0].passage.source_id == book.id

@@ -59,7 +59,7 @@ def _check_consistent(home: Path) -> None:
         assert full.chapters, "a source without chapters survived a crash"
         assert ws.passages_for(source_ids=[source.id]), "a source without passages survived"
         # searching heals an interrupted index and then finds the source's own text
-        hits = search(ws, "the", Scope([source.id]), k=3)
+        hits = search(ws, "the", Scope([source.id]), k=3, settings=ws.settings)
         assert hits and all(h.passage.source_id == source.id for h in hits)
         assert source.id not in ws.unindexed_source_ids()
 
@@ -87,7 +87,8 @@ def test_killed_ingests_leave_complete_or_absent_sources(tmp_path: Path) -> None
             for source in Workspace(home).list_sources():
                 from pipelines.workspace.library import remove_source
 
-                remove_source(Workspace(home), source.id)
+                ws = Workspace(home)
+                remove_source(ws, source.id, settings=ws.settings)
     assert kills >= 3, "the kill points never hit a running ingest"
     for book in (TIME_MACHINE, ALICE):  # a re-run finishes the work
         done = subprocess.run(

@@ -37,11 +37,11 @@ def test_a_failing_server_with_a_key_leaks_it_nowhere(
     )
     assert SECRET not in repr(llm) and SECRET not in llm.describe()
     ws = Workspace(tmp_path / "home")
-    source = library.add_file(ws, ALICE).source
+    source = library.add_file(ws, ALICE, settings=ws.settings).source
     caplog.set_level(logging.DEBUG)
-    result = answer(ws, "What did Alice follow?", Scope([source.id]), llm=llm)
+    result = answer(ws, "What did Alice follow?", Scope([source.id]), llm=llm, settings=ws.settings)
     notebook.record_exchange(ws, "alice", result)
-    summary = summarize(ws, source.id, llm=llm)
+    summary = summarize(ws, source.id, llm=llm, settings=ws.settings)
     assert result.notes and SECRET not in " ".join(result.notes + summary.notes)
     assert SECRET not in caplog.text
     for path in ws.home.rglob("*"):

@@ -64,10 +64,11 @@ def start_samples(ws: Workspace) -> str | None:
     """First run only: add the bundled samples when the library is empty."""
     if ws.list_sources() or job_ui.latest(ws, "samples") is not None:
         return None
+    settings = resources.settings()
 
     def work(report: Report) -> dict[str, Any]:
         results = library.ensure_samples(
-            ws, progress=lambda done, total: report("indexing", done, total)
+            ws, settings=settings, progress=lambda done, total: report("indexing", done, total)
         )
         return {"sources": [r.source.id for r in results]}
 
@@ -151,7 +152,7 @@ def _reading_upto(source: Source) -> None:
 
 def _remove(ws: Workspace, source_id: str) -> None:
     try:
-        library.remove_source(ws, source_id)
+        library.remove_source(ws, source_id, settings=resources.settings())
     except FolioError as exc:
         state.flash_error(str(exc))
         return

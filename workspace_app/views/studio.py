@@ -79,6 +79,7 @@ def start_render(ws: Workspace, drafts: list[dict[str, Any]]) -> str:
     scripts = [script_doc.script_from_dict(d) for d in drafts]
     for script in scripts:
         script_doc.validate_script(script)
+    settings = resources.settings()
 
     def work(report: Report) -> dict[str, Any]:
         from pipelines.podcast.episodes import render_episode
@@ -89,6 +90,7 @@ def start_render(ws: Workspace, drafts: list[dict[str, Any]]) -> str:
             episode = render_episode(
                 ws,
                 script,
+                settings=settings,
                 progress=lambda stage, done, total, part=part: report(
                     f"{part}{stage}", done, total
                 ),
