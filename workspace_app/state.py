@@ -1,47 +1,100 @@
 """Every session-state key the app uses, behind typed accessors (one place to look).
 
-Widget keys are listed here too, so a test (or a callback) can seed or read them by
-name. Values that must outlive a widget that is not drawn (the chapter selection, the
-script being edited) live under plain keys that no widget owns.
+No other module reads or writes `st.session_state` with a key it made up: views call the
+functions here, and widget keys come from the `*_key()` helpers or the constants below,
+so a test (or a callback) can seed or read them by name.
+
+Streamlit forgets a widget's value when the widget is not drawn (another screen), so a
+choice never lives only in a widget key. It lives under a plain key that no widget owns;
+`bind()` fills the widget from it whenever the widget is drawn afresh, and the widget's
+`on_change` writes it back. What must outlive the session is persisted:
+
+- in the address bar (`sync_query_params` / `restore`): the view, the source, its ticked
+  chapters and the chapter being read, so a reload or a shared link opens the same place;
+- in the workspace (`app-preferences.json`, see `persist`): Settings-screen choices and the
+  studio's choices. API keys are never written there (they stay in this session only).
 """
 
 from __future__ import annotations
 
+import json
+import logging
+import os
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
+log = logging.getLogger("folio.app")
+
 # -- plain keys (no widget owns them) -------------------------------------------------
 SELECTED_SOURCE = "selected_source"  # str | None: the source the reader/studio works on
 SCOPE = "scope_chapters"  # dict[source_id, list[int]]: ticked chapters per source
-READER_TARGET = "reader_target"  # dict(source_id, chapter, passage_id) from a citation
+READING = "reading_position"  # dict[source_id, int]: the chapter open in the reader
+READER_TARGET = "reader_target"  # dict(source_id, chapter, passage_id, quote) from a citation
 PENDING_QUESTION = "pending_question"  # str | None: a suggested question to ask
 SUGGESTIONS = "suggestions"  # dict[scope key, list[str]]
 SCRIPT_DRAFTS = "script_drafts"  # list[dict]: scripts being edited (series = several)
 SCRIPT_VERSION = "script_version"  # int: bumps to re-key the editor widgets after an edit
-UPLOAD_NONCE = "upload_nonce"  # int: bumps to empty the file uploader after a batch
-SEEN_JOBS = "seen_jobs"  # set[str]: finished jobs whose result the page already showed
-SETTINGS_OVERRIDES = "settings_overrides"  # dict[section, dict]: edits from Settings
-SECRET_KEYS = "secret_keys"  # dict[section, str]: keys typed in (session only, never logged)
+STUDIO = "studio_choices"  # dict[str, Any]: length, format, hosts, focus, series (persisted)
+SETTINGS_OVERRIDES = "settings_overrides"  # dict[section, dict]: edits from Settings (persisted)
+SECRET_KEYS = "secret_keys"  # dict[section, str]: keys typed in (session only, never stored)
 WORKSPACE_HOME = "workspace_home"  # str | None: another workspace folder chosen in Settings
+UPLOAD_NONCE = "upload_nonce"  # int: bumps to empty the file uploader after a batch
+SEEN_JOBS = "seen_jobs"  # set[str]: finished jobs whose result the page already handled
+ACTIVE_JOBS = "active_jobs"  # dict[kind, job id]: work this session started and is watching
+LATEST_EPISODE = "latest_episode"  # str | None: the episode this session rendered last
 SAMPLES_CHECKED = "samples_checked"  # bool
 CLOSEST = "closest_passages"  # dict[chat entry id, list[dict]]: "don't say" answers' nearest text
-FLASH_ERROR = "flash_error"  # str | None: an error from a callback, shown on the next draw
+FLASH = "flash"  # list[tuple[where, kind, text]]: messages from callbacks, shown once
+RESTORED = "restored"  # bool: the address bar and preferences were read into this session
+SAVED_PREFS = "saved_prefs"  # str: the preferences JSON last written (to skip equal writes)
+RAISE_ERRORS = "raise_errors"  # bool: views re-raise instead of showing the friendly message
 
 # -- widget keys ------------------------------------------------------------------------
 NAV = "nav_view"
+ASK_INPUT = "ask_input"
 READER_CHAPTER = "reader_chapter"  # prefix: reader_chapter:<source id>
 SHOW_MATTER = "show_matter"  # prefix: show_matter:<source id>
 CHAPTER_BOX = "chk"  # prefix: chk:<source id>:<chapter index>
-ASK_INPUT = "ask_input"
+UPTO = "upto"  # prefix: upto:<source id>
+SCRIPT_TEXT = "script_text"  # prefix: script_text:<version>:<draft>
+STUDIO_WIDGET = "studio_"  # prefix: studio_<choice name>
+SETTING_WIDGET = "set_"  # prefix: set_<section>_<field>
+HOME_WIDGET = "set_home"  # the workspace folder field on the Settings screen
+SUMMARY_KIND = "summary_kind"
+SUMMARY_CHAPTER = "summary_chapter"
 
 VIEWS = ("Reader", "Ask", "Summaries", "Podcast", "Notes", "Settings")
+PREFS_FILE = "app-preferences.json"
+RAISE_ENV = "FOLIO_APP_RAISE"  # "1": views re-raise (tests), see `raise_errors`
 
 
 def _get(key: str, default: Any) -> Any:
     if key not in st.session_state:
         st.session_state[key] = default
     return st.session_state[key]
+
+
+def bind(widget_key: str, value: Any) -> str:
+    """Show `value` (the stored choice) in a widget that is being drawn afresh."""
+    if widget_key not in st.session_state:
+        st.session_state[widget_key] = value
+    return widget_key
+
+
+def widget_value(widget_key: str, default: Any = None) -> Any:
+    return st.session_state.get(widget_key, default)
+
+
+def set_widget_value(widget_key: str, value: Any) -> None:
+    """Only from a callback or before the widget is drawn in this run."""
+    st.session_state[widget_key] = value
+
+
+def raise_errors() -> bool:
+    """Tests see every view failure: FOLIO_APP_RAISE=1 or the session flag."""
+    return os.environ.get(RAISE_ENV) == "1" or bool(st.session_state.get(RAISE_ERRORS))
 
 
 # -- navigation -----------------------------------------------------------------------
@@ -65,7 +118,8 @@ def select_source(source_id: str | None) -> None:
 
 
 def scope_chapters() -> dict[str, list[int]]:
-    return _get(SCOPE, {})
+    chosen: dict[str, list[int]] = _get(SCOPE, {})
+    return chosen
 
 
 def chosen_chapters(source_id: str) -> list[int]:
@@ -73,14 +127,16 @@ def chosen_chapters(source_id: str) -> list[int]:
 
 
 def set_chosen_chapters(source_id: str, indexes: list[int]) -> None:
+    """Replace the ticked chapters; the boxes re-read the selection when next drawn."""
     chosen = scope_chapters()
     if indexes:
         chosen[source_id] = sorted(set(indexes))
     else:
         chosen.pop(source_id, None)
+    prefix = f"{CHAPTER_BOX}:{source_id[:16]}:"
     for key in list(st.session_state.keys()):
-        if isinstance(key, str) and key.startswith(f"{CHAPTER_BOX}:{source_id[:16]}:"):
-            del st.session_state[key]  # the boxes re-read the selection when drawn
+        if isinstance(key, str) and key.startswith(prefix):
+            del st.session_state[key]
 
 
 def chapter_box_key(source_id: str, index: int) -> str:
@@ -91,28 +147,46 @@ def show_matter_key(source_id: str) -> str:
     return f"{SHOW_MATTER}:{source_id[:16]}"
 
 
+def show_matter(source_id: str) -> bool:
+    return bool(st.session_state.get(show_matter_key(source_id)))
+
+
+def upto_key(source_id: str) -> str:
+    return f"{UPTO}:{source_id[:16]}"
+
+
+# -- reading position ---------------------------------------------------------------------
 def reader_chapter_key(source_id: str) -> str:
     return f"{READER_CHAPTER}:{source_id[:16]}"
 
 
+def reading_position(source_id: str) -> int | None:
+    positions: dict[str, int] = _get(READING, {})
+    return positions.get(source_id)
+
+
 def show_chapter(source_id: str, chapter: int) -> None:
-    """Make the reader show this chapter of the source next time it is drawn."""
-    st.session_state[reader_chapter_key(source_id)] = chapter
+    """Make the reader show this chapter of the source (now and after a reload)."""
+    _get(READING, {})[source_id] = chapter
+    st.session_state.pop(reader_chapter_key(source_id), None)
 
 
 def reader_target() -> dict[str, Any] | None:
     return st.session_state.get(READER_TARGET)
 
 
-def open_in_reader(source_id: str, chapter: int, passage_id: str | None = None) -> None:
-    """Callback: open a chapter (scrolled to a passage) in the reader."""
+def open_in_reader(
+    source_id: str, chapter: int, passage_id: str | None = None, quote: str = ""
+) -> None:
+    """Callback: open a chapter (scrolled to a passage, the quote marked) in the reader."""
     st.session_state[READER_TARGET] = {
         "source_id": source_id,
         "chapter": chapter,
         "passage_id": passage_id,
+        "quote": quote,
     }
     st.session_state[SELECTED_SOURCE] = source_id
-    st.session_state[reader_chapter_key(source_id)] = chapter
+    show_chapter(source_id, chapter)
     st.session_state[NAV] = "Reader"
 
 
@@ -130,16 +204,19 @@ def set_pending_question(question: str | None) -> None:
 
 
 def suggestions() -> dict[str, list[str]]:
-    return _get(SUGGESTIONS, {})
+    cache: dict[str, list[str]] = _get(SUGGESTIONS, {})
+    return cache
 
 
 def closest_passages() -> dict[int, list[dict[str, Any]]]:
-    return _get(CLOSEST, {})
+    closest: dict[int, list[dict[str, Any]]] = _get(CLOSEST, {})
+    return closest
 
 
 # -- podcast studio --------------------------------------------------------------------
 def script_drafts() -> list[dict[str, Any]]:
-    return _get(SCRIPT_DRAFTS, [])
+    drafts: list[dict[str, Any]] = _get(SCRIPT_DRAFTS, [])
+    return drafts
 
 
 def set_script_drafts(drafts: list[dict[str, Any]]) -> None:
@@ -148,16 +225,42 @@ def set_script_drafts(drafts: list[dict[str, Any]]) -> None:
 
 
 def script_version() -> int:
-    return _get(SCRIPT_VERSION, 0)
+    return int(_get(SCRIPT_VERSION, 0))
 
 
 def bump_script_version() -> None:
     st.session_state[SCRIPT_VERSION] = script_version() + 1
 
 
+def script_text_key(draft_no: int) -> str:
+    return f"{SCRIPT_TEXT}:{script_version()}:{draft_no}"
+
+
+def studio_choices() -> dict[str, Any]:
+    choices: dict[str, Any] = _get(STUDIO, {})
+    return choices
+
+
+def studio_widget_key(name: str) -> str:
+    return f"{STUDIO_WIDGET}{name}"
+
+
+def store_studio_choice(name: str) -> None:
+    """Callback: keep what the studio widget `name` now says."""
+    studio_choices()[name] = st.session_state.get(studio_widget_key(name))
+
+
+def latest_episode() -> str | None:
+    return st.session_state.get(LATEST_EPISODE)
+
+
+def set_latest_episode(episode_id: str | None) -> None:
+    st.session_state[LATEST_EPISODE] = episode_id
+
+
 # -- jobs and uploads ------------------------------------------------------------------
 def upload_nonce() -> int:
-    return _get(UPLOAD_NONCE, 0)
+    return int(_get(UPLOAD_NONCE, 0))
 
 
 def bump_upload_nonce() -> None:
@@ -165,7 +268,13 @@ def bump_upload_nonce() -> None:
 
 
 def seen_jobs() -> set[str]:
-    return _get(SEEN_JOBS, set())
+    seen: set[str] = _get(SEEN_JOBS, set())
+    return seen
+
+
+def active_jobs() -> dict[str, str]:
+    active: dict[str, str] = _get(ACTIVE_JOBS, {})
+    return active
 
 
 def samples_checked() -> bool:
@@ -176,17 +285,41 @@ def mark_samples_checked() -> None:
     st.session_state[SAMPLES_CHECKED] = True
 
 
+def flash(message: str, kind: str = "error", *, where: str = "main") -> None:
+    """A message from a callback (kind: error | warning | info), shown once on the next
+    draw of `where` ("main" or "sidebar")."""
+    _get(FLASH, []).append((where, kind, message))
+
+
+def flash_error(message: str) -> None:
+    flash(message, "error")
+
+
+def pop_flash(where: str = "main") -> list[tuple[str, str]]:
+    """(kind, text) of the messages waiting for `where`; they are shown once."""
+    waiting: list[tuple[str, str, str]] = _get(FLASH, [])
+    mine = [(kind, text) for w, kind, text in waiting if w == where]
+    st.session_state[FLASH] = [m for m in waiting if m[0] != where]
+    return mine
+
+
 # -- settings -------------------------------------------------------------------------------
 def settings_overrides() -> dict[str, dict[str, Any]]:
-    return _get(SETTINGS_OVERRIDES, {})
+    overrides: dict[str, dict[str, Any]] = _get(SETTINGS_OVERRIDES, {})
+    return overrides
 
 
 def set_override(section: str, field: str, value: Any) -> None:
     settings_overrides().setdefault(section, {})[field] = value
 
 
+def setting_key(section: str, field: str) -> str:
+    return f"{SETTING_WIDGET}{section}_{field}"
+
+
 def secret_keys() -> dict[str, str]:
-    return _get(SECRET_KEYS, {})
+    keys: dict[str, str] = _get(SECRET_KEYS, {})
+    return keys
 
 
 def workspace_home() -> str | None:
@@ -197,9 +330,85 @@ def set_workspace_home(home: str | None) -> None:
     st.session_state[WORKSPACE_HOME] = home
 
 
-def flash_error(message: str) -> None:
-    st.session_state[FLASH_ERROR] = message
+# -- persistence: the address bar and the workspace -------------------------------------------
+def _prefs_path(home: Path) -> Path:
+    return Path(home) / PREFS_FILE
 
 
-def pop_flash_error() -> str | None:
-    return st.session_state.pop(FLASH_ERROR, None)
+def _prefs() -> dict[str, Any]:
+    overrides = {
+        section: {k: v for k, v in fields.items() if k != "api_key"}
+        for section, fields in settings_overrides().items()
+    }
+    return {"settings": overrides, "studio": studio_choices()}
+
+
+def restore(home: Path, source_ids: list[str]) -> None:
+    """Once per session: read the address bar and the workspace's saved preferences."""
+    if st.session_state.get(RESTORED):
+        return
+    st.session_state[RESTORED] = True
+    try:
+        saved = json.loads(_prefs_path(home).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        saved = {}
+    except (OSError, ValueError) as exc:
+        log.warning("Could not read %s: %s", PREFS_FILE, exc)
+        saved = {}
+    if isinstance(saved, dict):
+        for section, fields in (saved.get("settings") or {}).items():
+            if isinstance(fields, dict):
+                settings_overrides().setdefault(section, {}).update(
+                    {k: v for k, v in fields.items() if k != "api_key"}
+                )
+        if isinstance(saved.get("studio"), dict):
+            studio_choices().update(saved["studio"])
+        st.session_state[SAVED_PREFS] = json.dumps(_prefs(), sort_keys=True)
+    params = st.query_params
+    if params.get("view") in VIEWS and NAV not in st.session_state:
+        st.session_state[NAV] = params["view"]
+    prefix = params.get("source", "")
+    match = [s for s in source_ids if prefix and s.startswith(prefix)]
+    if len(match) != 1:
+        return
+    source_id = match[0]
+    select_source(source_id)
+    chapters = [int(n) for n in params.get("chapters", "").split(",") if n.strip().isdigit()]
+    if chapters:
+        set_chosen_chapters(source_id, chapters)
+    reading = params.get("chapter", "")
+    if reading.isdigit():
+        show_chapter(source_id, int(reading))
+
+
+def sync_query_params() -> None:
+    """Write where the reader is into the address bar (only the parts that changed)."""
+    wanted: dict[str, str] = {"view": view()}
+    source_id = selected_source()
+    if source_id:
+        wanted["source"] = source_id[:16]
+        chosen = chosen_chapters(source_id)
+        if chosen:
+            wanted["chapters"] = ",".join(str(i) for i in chosen)
+        position = reading_position(source_id)
+        if position is not None:
+            wanted["chapter"] = str(position)
+    current = {k: st.query_params.get(k) for k in st.query_params}
+    if current != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def persist(home: Path) -> None:
+    """Write the Settings and studio choices to the workspace when they changed."""
+    data = json.dumps(_prefs(), sort_keys=True)
+    if data == st.session_state.get(SAVED_PREFS):
+        return
+    path = _prefs_path(home)
+    try:
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(data, encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        log.warning("Could not save %s: %s", path, exc)
+        return
+    st.session_state[SAVED_PREFS] = data

@@ -28,8 +28,14 @@ def book_home(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 
 @pytest.fixture
 def app(book_home, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
+    """The app on the shared workspace; any view failure is raised (FOLIO_APP_RAISE), so
+    `app.exception` holds it instead of a friendly message the test cannot see."""
+    from workspace_app import state
+
     home, _ = book_home
     monkeypatch.setenv("FOLIO_HOME", str(home))
+    monkeypatch.setenv(state.RAISE_ENV, "1")
+    (home / state.PREFS_FILE).unlink(missing_ok=True)  # each test starts with no choices
     st.cache_resource.clear()
     at = AppTest.from_file(APP, default_timeout=120)
     yield at

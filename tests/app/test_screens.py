@@ -1,4 +1,8 @@
-"""Each screen through AppTest, with the real workspace, index and offline backends."""
+"""Each screen through AppTest, with the real workspace, index and offline backends.
+
+The `app` fixture sets FOLIO_APP_RAISE=1, so a failing view raises and `app.exception`
+holds it; every run goes through `_run`, which asserts there is none.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +26,22 @@ def _texts(at) -> str:
     return "\n".join(parts)
 
 
+def _run(at, timeout: float | None = None):
+    """Run (or rerun) the script; no view may have failed."""
+    at.run(timeout=timeout)
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _ok(at):
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _script_key(at) -> str:
+    return f"{state.SCRIPT_TEXT}:{at.session_state[state.SCRIPT_VERSION]}:0"
+
+
 def _seed(at, source_id: str, view: str, chapters: list[int] | None = None) -> None:
     at.session_state[state.SELECTED_SOURCE] = source_id
     at.session_state[state.SAMPLES_CHECKED] = True
@@ -30,55 +50,69 @@ def _seed(at, source_id: str, view: str, chapters: list[int] | None = None) -> N
         at.session_state[state.SCOPE] = {source_id: chapters}
 
 
-def test_library_lists_the_book_and_hides_front_matter(app, source_id) -> None:
+def test_library_numbers_chapters_as_the_cli_and_hides_front_matter(app, source_id, book_home):
+    home, _ = book_home
     app.session_state[state.SELECTED_SOURCE] = source_id
-    app.run()
-    assert not app.exception
+    _run(app)
     labels = [c.label for c in app.sidebar.checkbox]
-    assert "I" in labels and "Epilogue" in labels
+    assert f"{_index(home, 'I')} · I" in labels and any(x.endswith("Epilogue") for x in labels)
     assert not any("Titlepage" in label for label in labels)
-    app.sidebar.toggle(key=state.show_matter_key(source_id)).set_value(True).run()
-    assert any("Titlepage" in c.label for c in app.sidebar.checkbox)
+    app.sidebar.toggle(key=state.show_matter_key(source_id)).set_value(True)
+    _ok(app.run())
+    assert any(c.label.startswith("1 · Titlepage") for c in app.sidebar.checkbox)
 
 
 def test_select_all_and_no_spoiler_scope(app, source_id, book_home) -> None:
     home, _ = book_home
     app.session_state[state.SELECTED_SOURCE] = source_id
-    app.run()
-    app.sidebar.button(key=f"all:{source_id[:16]}").click().run()
+    _run(app)
+    _ok(app.sidebar.button(key=f"all:{source_id[:16]}").click().run())
     chosen = app.session_state[state.SCOPE][source_id]
     assert _index(home, "I") in chosen and _index(home, "Epilogue") in chosen
     assert _index(home, "Titlepage") not in chosen
     assert app.sidebar.checkbox(key=state.chapter_box_key(source_id, _index(home, "II"))).value
 
     upto = _index(home, "III")
-    app.sidebar.selectbox(key=f"upto:{source_id[:16]}").set_value(upto).run()
+    _ok(app.sidebar.selectbox(key=state.upto_key(source_id)).set_value(upto).run())
     chosen = app.session_state[state.SCOPE][source_id]
     assert max(chosen) == upto and _index(home, "IV") not in chosen
     assert not app.sidebar.checkbox(key=state.chapter_box_key(source_id, _index(home, "IV"))).value
 
 
-def test_reader_shows_a_chapter_and_highlights_a_cited_passage(app, source_id, book_home) -> None:
+def test_reader_marks_the_cited_sentence_and_keeps_the_chapter(app, source_id, book_home) -> None:
     home, _ = book_home
     ws = Workspace(home)
     chapter = _index(home, "II")
-    passage = ws.passages_for(source_ids=[source_id])[0]
     passage = next(p for p in ws.passages_for(source_ids=[source_id]) if p.chapter_index == chapter)
+    quote = passage.text.split(". ")[1]
     _seed(app, source_id, "Reader")
     app.session_state[state.READER_TARGET] = {
         "source_id": source_id,
         "chapter": chapter,
         "passage_id": passage.id,
+        "quote": quote,
     }
-    app.session_state[state.reader_chapter_key(source_id)] = chapter
-    app.run()
-    assert not app.exception
+    app.session_state[state.READING] = {source_id: chapter}
+    _run(app)
     assert any(h.value == "II" for h in app.subheader)
-    highlighted = [m.value for m in app.main.markdown if m.value.startswith(":orange-background[")]
-    assert highlighted and "Cited passage" in _texts(app)
-    app.main.button(key="reader_next").click().run()
+    marked = [m.value for m in app.main.markdown if ":orange-background[" in m.value]
+    assert len(marked) == 1, "one paragraph, the one with the quote, is marked"
+    assert quote.split()[0] in marked[0].split(":orange-background[", 1)[1]
+    labels = app.main.selectbox(key=state.reader_chapter_key(source_id)).options
+    assert labels[0].startswith(f"{_index(home, 'I')} · I"), (
+        "the sidebar's numbers, no front matter"
+    )
+
+    _ok(app.main.button(key="reader_next").click().run())
     assert any(h.value == "III" for h in app.subheader)
-    assert not any(m.value.startswith(":orange") for m in app.main.markdown)
+    assert not any(":orange" in m.value for m in app.main.markdown)
+
+    app.session_state[state.NAV] = "Notes"
+    _run(app)
+    app.session_state[state.NAV] = "Reader"
+    _run(app)
+    assert any(h.value == "III" for h in app.subheader), "the reading position is kept"
+    assert app.query_params.get("chapter") in ([str(_index(home, "III"))], str(_index(home, "III")))
 
 
 def test_ask_gives_a_cited_answer_saves_a_note_and_clears(app, source_id, book_home) -> None:
@@ -86,39 +120,62 @@ def test_ask_gives_a_cited_answer_saves_a_note_and_clears(app, source_id, book_h
     ws = Workspace(home)
     notebook.clear_history(ws, source_id)
     _seed(app, source_id, "Ask", [_index(home, "I")])
-    app.run()
+    _run(app)
     assert "Scope: chapter I of The Time Machine" in _texts(app)
     assert app.main.button(key="suggest_0").label.endswith("?")
-    app.chat_input(key=state.ASK_INPUT).set_value("What was the model machine made of?").run()
-    assert not app.exception
+    _ok(app.chat_input(key=state.ASK_INPUT).set_value("What was the model machine made of?").run())
     assert "ivory" in _texts(app)
     cite = app.main.button(key=next(b.key for b in app.main.button if b.label == "[1]"))
     save = next(b for b in app.main.button if b.key and b.key.startswith("save_"))
-    save.click().run()
+    _ok(save.click().run())
     assert notebook.notes(ws, source_id)[0].title == "What was the model machine made of?"
 
-    cite.click().run()
+    _ok(cite.click().run())
     assert app.session_state[state.NAV] == "Reader"
     assert app.session_state[state.READER_TARGET]["chapter"] == _index(home, "I")
+    assert any(":orange-background[" in m.value for m in app.main.markdown)
 
     app.session_state[state.NAV] = "Notes"
-    app.run()
+    _run(app)
     assert "What was the model machine made of?" in _texts(app)
 
     app.session_state[state.NAV] = "Ask"
-    app.run()
-    app.main.button(key="ask_clear").click().run()
+    _run(app)
+    _ok(app.main.button(key="ask_clear").click().run())
     assert notebook.history(ws, source_id) == []
 
 
-def test_ask_says_plainly_when_the_chapters_do_not_say(app, source_id, book_home) -> None:
+def test_ask_after_a_dont_say_answer_keeps_working(app, source_id, book_home) -> None:
+    """Issue #12.1: the screen broke on every draw after a "don't say" answer."""
     home, _ = book_home
     notebook.clear_history(Workspace(home), source_id)
     _seed(app, source_id, "Ask", [_index(home, "I")])
-    app.run()
-    app.chat_input(key=state.ASK_INPUT).set_value("What is the boiling point of mercury?").run()
+    _run(app)
+    chat = app.chat_input(key=state.ASK_INPUT)
+    _ok(chat.set_value("What was the model machine made of?").run())
+    _ok(app.chat_input(key=state.ASK_INPUT).set_value("What is the capital of France?").run())
     assert any("don't say" in w.value for w in app.main.warning)
-    assert not any(b.label == "[1]" for b in app.main.button)
+    closest = [b for b in app.main.button if b.key and "_closest_" in b.key]
+    assert closest, "the closest passages are offered"
+    _ok(app.chat_input(key=state.ASK_INPUT).set_value("Who was Filby?").run())
+    assert len(app.main.chat_message) == 6
+    _ok(closest[0].click().run())
+    assert app.session_state[state.NAV] == "Reader"
+
+
+def test_a_failing_view_is_raised_under_test_and_apologised_for_otherwise(
+    app, source_id, monkeypatch
+) -> None:
+    _seed(app, source_id, "Ask")
+    app.session_state[state.PENDING_QUESTION] = 42  # not a string: the view fails
+    app.run()
+    assert app.exception, "under test the failure reaches AppTest"
+
+    monkeypatch.delenv(state.RAISE_ENV)
+    app.session_state[state.PENDING_QUESTION] = 42
+    app.run()
+    assert not app.exception
+    assert any("Something went wrong" in e.value for e in app.main.error)
 
 
 def test_summary_runs_in_the_background_and_shows_citations(
@@ -126,47 +183,144 @@ def test_summary_runs_in_the_background_and_shows_citations(
 ) -> None:
     home, _ = book_home
     _seed(app, source_id, "Summaries")
-    app.session_state["summary_chapter"] = _index(home, "I")
-    app.run()
-    app.main.button(key="summary_go").click().run()
+    app.session_state[state.SUMMARY_CHAPTER] = _index(home, "I")
+    _run(app)
+    _ok(app.main.button(key="summary_go").click().run())
     jobs_done(home, "summary")
-    app.run()
-    assert not app.exception
+    _run(app)
     assert any(h.value.startswith("Summary") for h in app.subheader)
     assert any(b.label == "[1]" for b in app.main.button)
+    assert "extractive" not in _texts(app)
 
 
-def test_studio_writes_an_editable_script(app, source_id, book_home, jobs_done) -> None:
+def test_studio_choices_stick_and_the_script_is_one_editor(
+    app, source_id, book_home, jobs_done
+) -> None:
     home, _ = book_home
     _seed(app, source_id, "Podcast", [_index(home, "I")])
-    app.run()
-    app.main.slider(key="studio_minutes").set_value(1.0)
-    app.main.button(key="studio_write").click().run()
+    _run(app)
+    _ok(app.main.slider(key=state.studio_widget_key("minutes")).set_value(1.0).run())
+    _ok(app.main.button(key="studio_write").click().run())
     jobs_done(home, "script")
-    app.run()
-    assert not app.exception
+    _run(app)
     drafts = app.session_state[state.SCRIPT_DRAFTS]
     assert drafts and drafts[0]["turns"]
-    turns = len(drafts[0]["turns"])
-    version = app.session_state[state.SCRIPT_VERSION]
-    app.main.text_area(key=f"turn_text:{version}:0:0").input("Welcome to Folio.").run()
+    area = app.main.text_area(key=_script_key(app))
+    assert len(app.main.text_area) <= 2, "one editor for the script (and the focus)"
+    lines = [x for x in area.value.splitlines() if x and not x.startswith("##")]
+    assert len(lines) == len(drafts[0]["turns"])
+    host = drafts[0]["hosts"][0]["name"]
+    edited = area.value.replace(lines[0], f"{host}: Welcome to Folio.", 1)
+    _ok(area.input(edited).run())
     assert app.session_state[state.SCRIPT_DRAFTS][0]["turns"][0]["text"] == "Welcome to Folio."
-    app.main.button(key=f"turn_del:{version}:0:1").click().run()
-    assert len(app.session_state[state.SCRIPT_DRAFTS][0]["turns"]) == turns - 1
-    assert app.main.button(key="studio_render") is not None
+    assert app.session_state[state.SCRIPT_DRAFTS][0]["turns"][1]["passage_ids"]
+
+    app.session_state[state.NAV] = "Reader"
+    _run(app)
+    app.session_state[state.NAV] = "Podcast"
+    _run(app)
+    assert app.main.slider(key=state.studio_widget_key("minutes")).value == 1.0
+    assert "Welcome to Folio." in app.main.text_area(key=_script_key(app)).value
+
+    _ok(app.main.text_area(key=_script_key(app)).input("Nobody: hello").run())
+    assert any("should start with a host's name" in e.value for e in app.main.error)
 
 
-def test_settings_test_connection_fails_in_plain_words_and_hides_the_key(app, source_id) -> None:
+def test_voices_chosen_in_settings_are_the_episodes_voices(
+    app, source_id, book_home, jobs_done
+) -> None:
+    """Issue #12.2: espeak en-gb / en-us+f3 chosen in Settings were rendered as piper."""
+    home, _ = book_home
+    _seed(app, source_id, "Settings", [_index(home, "I")])
+    _run(app)
+    _ok(app.main.selectbox(key=state.setting_key("tts", "engine")).set_value("espeak").run())
+    _ok(app.main.selectbox(key="set_tts_voice_a").set_value("en-gb").run())
+    _ok(app.main.selectbox(key="set_tts_voice_b").set_value("en-us+f3").run())
+
+    app.session_state[state.NAV] = "Podcast"
+    _run(app)
+    assert app.main.selectbox(key="studio_voice:voice_a").value == "en-gb"
+    assert app.main.selectbox(key="studio_voice:voice_b").value == "en-us+f3"
+    app.session_state[state.NAV] = "Settings"
+    _run(app)
+    assert app.main.selectbox(key="set_tts_voice_a").value == "en-gb", "kept across screens"
+
+    app.session_state[state.NAV] = "Podcast"
+    _run(app)
+    _ok(app.main.slider(key=state.studio_widget_key("minutes")).set_value(0.5).run())
+    _ok(app.main.button(key="studio_write").click().run())
+    jobs_done(home, "script")
+    _run(app)
+    _ok(app.main.button(key="studio_render").click().run())
+    jobs_done(home, "render", timeout=300)
+    _run(app)
+    from pipelines.podcast.episodes import get_episode
+
+    episode = get_episode(Workspace(home), app.session_state[state.LATEST_EPISODE])
+    assert episode.settings["tts_engine"] == "espeak"
+    voices = [v["voice"] for v in episode.settings["voices"].values()]
+    assert voices == ["en-gb", "en-us+f3"]
+    assert "Voices\\: Ada — en\\-gb, Ben — en\\-us\\+f3 (espeak)" in _texts(app)
+    assert app.main.get("audio"), "the player is on the page"
+
+
+def test_a_reload_opens_the_same_place_and_settings(app, source_id, book_home) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from tests.app.conftest import APP
+
+    home, _ = book_home
+    _seed(app, source_id, "Settings", [_index(home, "II"), _index(home, "III")])
+    app.session_state[state.READING] = {source_id: _index(home, "III")}
+    _run(app)
+    _ok(app.main.selectbox(key=state.setting_key("tts", "engine")).set_value("espeak").run())
+    params = {k: (v[0] if isinstance(v, list) else v) for k, v in app.query_params.items()}
+    assert params["source"] == source_id[:16]
+
+    again = AppTest.from_file(APP, default_timeout=120)  # a reload: a new session
+    for key, value in params.items():
+        again.query_params[key] = value
+    _run(again)
+    assert again.session_state[state.SELECTED_SOURCE] == source_id
+    assert again.session_state[state.SCOPE][source_id] == [_index(home, "II"), _index(home, "III")]
+    assert again.main.selectbox(key=state.setting_key("tts", "engine")).value == "espeak"
+    again.session_state[state.NAV] = "Reader"
+    _run(again)
+    assert any(h.value == "III" for h in again.subheader)
+
+
+def test_settings_test_connection_fails_in_plain_words_and_hides_the_key(
+    app, source_id, book_home
+) -> None:
     _seed(app, source_id, "Settings")
-    app.run()
-    app.main.radio(key="set_llm_backend").set_value("openai").run()
-    app.main.text_input(key="set_llm_base_url").input("http://127.0.0.1:9/v1").run()
-    app.main.text_input(key="set_llm_model").input("tiny").run()
-    app.main.text_input(key="set_llm_key").input("sk-very-secret-123").run()
-    app.main.button(key="llm_test").click().run()
-    assert not app.exception
+    _run(app)
+    _ok(app.main.radio(key=state.setting_key("llm", "backend")).set_value("openai").run())
+    _ok(app.main.text_input(key="set_llm_base_url").input("http://127.0.0.1:9/v1").run())
+    _ok(app.main.text_input(key="set_llm_model").input("tiny").run())
+    _ok(app.main.text_input(key="set_llm_key").input("sk-very-secret-123").run())
+    _ok(app.main.button(key="llm_test").click().run())
     assert app.main.error, "an unreachable server is reported"
     assert "Traceback" not in _texts(app)
     assert "sk-very-secret-123" not in _texts(app)
     assert app.main.text_input(key="set_llm_key").value == ""
     assert "typed in this session" in _texts(app)
+    home, _ = book_home
+    saved = (home / state.PREFS_FILE).read_text() if (home / state.PREFS_FILE).exists() else ""
+    assert "openai" in saved and "sk-very-secret" not in saved, "keys never reach the workspace"
+
+
+def test_first_run_screen_offers_the_samples(tmp_path, monkeypatch) -> None:
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from tests.app.conftest import APP
+
+    monkeypatch.setenv("FOLIO_HOME", str(tmp_path))
+    monkeypatch.setenv(state.RAISE_ENV, "1")
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    _run(at)
+    assert any(t.value == "Welcome to Folio" for t in at.title)
+    assert at.main.button(key="welcome_samples").label == "Add the sample library"
+    assert "Add a book or a paper" in _texts(at)
+    st.cache_resource.clear()

@@ -29,7 +29,7 @@ def render_citations(citations: list[Citation], key_prefix: str, *, expanded: bo
                 key=f"{key_prefix}_cite_{c.number}",
                 help=f"“{short(c.quote, 240)}” — {where(c)}. Click to open it in the reader.",
                 on_click=state.open_in_reader,
-                args=(c.source_id, c.chapter_index, c.passage_id),
+                args=(c.source_id, c.chapter_index, c.passage_id, c.quote),
                 type="tertiary",
             )
     with st.expander(f"Sources ({len(citations)})", expanded=expanded):

@@ -57,8 +57,13 @@ def running(ws: Workspace, *kinds: str) -> list[Job]:
 
 
 def describe(job: Job) -> str:
+    """'Adding Book.pdf — Indexing (3/40)': the file is named once, as it was uploaded."""
     label = job.payload.get("label") or job.kind
-    stage = STAGE_WORDS.get(job.stage, job.stage.replace("_", " ").capitalize())
+    stage = STAGE_WORDS.get(job.stage, job.stage.replace("_", " "))
+    files = job.payload.get("files") or []
+    if len(files) == 1:  # the label names it already
+        stage = stage.replace(f" {files[0]}", "")
+    stage = stage[:1].upper() + stage[1:]
     counts = f" ({job.done}/{job.total})" if job.total else ""
     return f"{label} — {stage}{counts}"
 

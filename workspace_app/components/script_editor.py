@@ -1,135 +1,154 @@
-"""The podcast script as an editable list of turns (speaker, text, the passages cited)."""
+"""The podcast script as one compact editor: a text area with one line per turn.
+
+    ## Segment title
+    Ada: What the first host says.
+    Ben: What the second host says.
+
+Edits are parsed back into the Script; a line that is changed keeps the passages its
+turn drew on (matched by position), a new line draws on none.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import streamlit as st
 
 from pipelines.errors import FolioError
 from pipelines.podcast import script_doc
+from pipelines.podcast.script_doc import ScriptError
 from pipelines.text.naming import chapter_name
-from pipelines.types import Turn
+from pipelines.types import Script, Turn
 from pipelines.workspace.store import Workspace
 from workspace_app import resources, state
 from workspace_app.components.text import escape_md
 
+_SEGMENT = re.compile(r"^#{1,3}\s+(.*)$")
+_TURN = re.compile(r"^([^:\n]{1,40}):\s*(.*)$")
 
-def _apply(draft_no: int, change) -> None:  # noqa: ANN001 - a Script -> Script edit
+
+def script_to_text(script: Script) -> str:
+    lines: list[str] = []
+    segment = None
+    for turn in script.turns:
+        if turn.segment != segment and turn.segment < len(script.segments):
+            if lines:
+                lines.append("")
+            lines.append(f"## {script.segments[turn.segment]}")
+        segment = turn.segment
+        lines.append(f"{turn.speaker}: {' '.join(turn.text.split())}")
+    return "\n".join(lines)
+
+
+def text_to_script(text: str, script: Script) -> Script:
+    """Parse the editor's text into a copy of `script` (ScriptError says which line)."""
+    names = [h.name for h in script.hosts]
+    segments = list(script.segments)
+    turns: list[Turn] = []
+    segment = script.turns[0].segment if script.turns else 0
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line:
+            continue
+        if heading := _SEGMENT.match(line):
+            title = heading.group(1).strip()
+            if title in segments:
+                segment = segments.index(title)
+            else:
+                segments.append(title)
+                segment = len(segments) - 1
+            continue
+        match = _TURN.match(line)
+        if match and match.group(1).strip() in names:
+            turns.append(Turn(speaker=match.group(1).strip(), text=match.group(2).strip(),
+                              segment=segment))  # fmt: skip
+        elif turns:  # a line without a speaker continues the turn above
+            turns[-1].text = f"{turns[-1].text} {line}".strip()
+        else:
+            raise ScriptError(
+                f"Line {number} should start with a host's name and a colon "
+                f"({', '.join(f'{n}:' for n in names)})."
+            )
+    old = script.turns
+    by_text = {" ".join(t.text.split()): t.passage_ids for t in old}
+    for n, turn in enumerate(turns):
+        same = by_text.get(" ".join(turn.text.split()))
+        if same is not None:
+            turn.passage_ids = list(same)
+        elif n < len(old) and old[n].speaker == turn.speaker:
+            turn.passage_ids = list(old[n].passage_ids)
+    edited = script_doc.script_from_dict(script_doc.script_to_dict(script))
+    edited.turns, edited.segments = turns, segments
+    return edited
+
+
+def _on_text(draft_no: int, key: str) -> None:
     drafts = state.script_drafts()
     try:
         script = script_doc.script_from_dict(drafts[draft_no])
-        drafts[draft_no] = script_doc.script_to_dict(change(script))
+        drafts[draft_no] = script_doc.script_to_dict(
+            text_to_script(str(state.widget_value(key, "")), script)
+        )
     except FolioError as exc:
-        state.flash_error(str(exc))
-
-
-def _on_text(draft_no: int, turn: int, key: str) -> None:
-    _apply(draft_no, lambda s: script_doc.edit_turn(s, turn, text=st.session_state[key]))
-
-
-def _on_speaker(draft_no: int, turn: int, key: str) -> None:
-    _apply(draft_no, lambda s: script_doc.edit_turn(s, turn, speaker=st.session_state[key]))
+        state.flash(str(exc))
 
 
 def _on_title(draft_no: int, key: str) -> None:
-    state.script_drafts()[draft_no]["title"] = st.session_state[key]
+    state.script_drafts()[draft_no]["title"] = state.widget_value(key, "")
 
 
-def _delete(draft_no: int, turn: int) -> None:
-    _apply(draft_no, lambda s: script_doc.delete_turn(s, turn))
-    state.bump_script_version()
+def _sources(ws: Workspace, script: Script) -> list[str]:
+    """Where each segment's lines come from: 'Segment — chapter I, p. 3; …'."""
+    ids = list(dict.fromkeys(pid for t in script.turns for pid in t.passage_ids))
+    if not ids:
+        return []
+    found = ws.get_passages(ids)
+    places: dict[int, list[str]] = {}
+    for turn in script.turns:
+        for pid in turn.passage_ids:
+            p = found.get(pid)
+            if p is None:
+                continue
+            title = resources.source(ws, p.source_id).chapter(p.chapter_index).title
+            page = f", {p.page_label}" if p.page_label else ""
+            where = places.setdefault(turn.segment, [])
+            if (place := f"{chapter_name(title)}{page}") not in where:
+                where.append(place)
+    lines = []
+    for segment, where in sorted(places.items()):
+        name = script.segments[segment] if segment < len(script.segments) else "Lines"
+        lines.append(f"**{escape_md(name)}** — {escape_md('; '.join(where))}")
+    return lines
 
 
-def _insert_after(draft_no: int, turn: int) -> None:
-    def change(s):  # the other host answers, with an empty line to fill in
-        names = [h.name for h in s.hosts]
-        current = s.turns[turn].speaker if s.turns else names[0]
-        other = next((n for n in names if n != current), current)
-        segment = s.turns[turn].segment if s.turns else 0
-        return script_doc.insert_turn(s, turn + 1, Turn(speaker=other, text="", segment=segment))
-
-    _apply(draft_no, change)
-    state.bump_script_version()
-
-
-def _cited(ws: Workspace, passage_ids: list[str]) -> str:
-    if not passage_ids:
-        return ""
-    found = ws.get_passages(passage_ids)
-    places = []
-    for pid in passage_ids:
-        p = found.get(pid)
-        if p is None:
-            continue
-        source = resources.source(ws, p.source_id)
-        title = source.chapter(p.chapter_index).title
-        page = f", {p.page_label}" if p.page_label else ""
-        places.append(f"{chapter_name(title)}{page}")
-    unique = list(dict.fromkeys(places))
-    return "Draws on " + "; ".join(unique) if unique else ""
-
-
-def render_script(ws: Workspace, draft_no: int, draft: dict[str, Any]) -> bool:
+def script_editor(ws: Workspace, draft_no: int, draft: dict[str, Any]) -> bool:
     """Draw the editor; return whether the script is valid for rendering."""
-    version = state.script_version()
-    prefix = f"{version}:{draft_no}"
     script = script_doc.script_from_dict(draft)
-    title_key = f"script_title:{prefix}"
-    st.text_input(
-        "Episode title",
-        value=script.title,
-        key=title_key,
-        on_change=_on_title,
-        args=(draft_no, title_key),
-    )
-    names = [h.name for h in script.hosts]
+    title_key = state.bind(f"script_title:{state.script_version()}:{draft_no}", script.title)
+    st.text_input("Episode title", key=title_key, on_change=_on_title, args=(draft_no, title_key))
     words = script.word_count
-    minutes = words / max(1, ws.settings.podcast.words_per_minute)
-    st.caption(f"{len(script.turns)} lines · {words:,} words · about {minutes:.1f} minutes")
-    segment = None
-    for i, turn in enumerate(script.turns):
-        if turn.segment != segment and turn.segment < len(script.segments):
-            st.markdown(f"**{escape_md(script.segments[turn.segment])}**")
-        segment = turn.segment
-        with st.container(border=True, key=f"turn:{prefix}:{i}"):
-            speaker_key, text_key = f"turn_speaker:{prefix}:{i}", f"turn_text:{prefix}:{i}"
-            options = names if turn.speaker in names else [*names, turn.speaker]
-            st.selectbox(
-                "Speaker",
-                options,
-                index=options.index(turn.speaker),
-                key=speaker_key,
-                on_change=_on_speaker,
-                args=(draft_no, i, speaker_key),
-                label_visibility="collapsed",
-            )
-            st.text_area(
-                f"Line {i + 1}",
-                value=turn.text,
-                key=text_key,
-                on_change=_on_text,
-                args=(draft_no, i, text_key),
-                label_visibility="collapsed",
-                height="content",
-            )
-            with st.container(horizontal=True, gap="small", vertical_alignment="center"):
-                if cited := _cited(ws, turn.passage_ids):
-                    st.caption(escape_md(cited))
-                st.button(
-                    "Add a line after",
-                    key=f"turn_add:{prefix}:{i}",
-                    type="tertiary",
-                    on_click=_insert_after,
-                    args=(draft_no, i),
-                )
-                st.button(
-                    "Delete",
-                    key=f"turn_del:{prefix}:{i}",
-                    type="tertiary",
-                    on_click=_delete,
-                    args=(draft_no, i),
-                )
+    minutes = words / max(1, resources.settings().podcast.words_per_minute)
+    names = " and ".join(h.name for h in script.hosts)
+    st.caption(
+        f"{len(script.turns)} lines · {words:,} words · about {minutes:.1f} minutes. "
+        f"One line per turn, starting with who speaks ({names}); `## ` starts a segment."
+    )
+    text_key = state.bind(state.script_text_key(draft_no), script_to_text(script))
+    st.text_area(
+        "Script",
+        key=text_key,
+        on_change=_on_text,
+        args=(draft_no, text_key),
+        height=360,
+        label_visibility="collapsed",
+    )
+    for kind, message in state.pop_flash():
+        getattr(st, kind)(message)
+    if sources := _sources(ws, script):
+        with st.expander("Where the lines come from"):
+            for line in sources:
+                st.markdown(line)
     try:
         script_doc.validate_script(script)
     except FolioError as exc:

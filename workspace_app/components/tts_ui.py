@@ -1,16 +1,24 @@
-"""Voice choices for the podcast hosts and a short preview, through pipelines' TTS registry."""
+"""Voice choices for the podcast hosts and a short preview, through pipelines' TTS registry.
+
+The engine and the two voices have one owner: the session's `tts` settings overrides
+(state.settings_overrides). The Settings screen and the studio both draw pickers over
+them, and rendering uses the same Settings, so the voices shown are the voices heard.
+"""
 
 from __future__ import annotations
+
+from types import ModuleType
 
 import streamlit as st
 
 from pipelines.errors import FolioError
-from workspace_app import resources
+from workspace_app import resources, state
 
 PREVIEW_LINE = "Hello, and welcome to Folio. Today we are reading together."
+SLOTS = (("voice_a", "First host's voice"), ("voice_b", "Second host's voice"))
 
 
-def _registry():
+def _registry() -> ModuleType | None:
     try:
         from pipelines.podcast.tts import registry
     except ImportError:
@@ -35,26 +43,39 @@ def voices(engine: str) -> list[str]:
         return []
 
 
-def voice_pickers(key_a: str, key_b: str) -> None:
-    """Two voice choices (free text when the engine cannot list its voices)."""
-    tts = resources.settings().tts
-    names = voices(tts.engine)
-    with st.container(horizontal=True, gap="medium"):
-        for key, default, label in (
-            (key_a, tts.voice_a, "First voice"),
-            (key_b, tts.voice_b, "Second voice"),
-        ):
+def chosen_voice(field: str, names: list[str]) -> str:
+    """The voice for a slot, made valid for the engine (and kept, so rendering uses it)."""
+    current = str(getattr(resources.settings().tts, field) or "")
+    if names and current not in names:
+        current = names[0 if field == "voice_a" else min(1, len(names) - 1)]
+        state.set_override("tts", field, current)
+    return current
+
+
+def _store(field: str, key: str) -> None:
+    state.set_override("tts", field, state.widget_value(key) or "")
+
+
+def voice_pickers(prefix: str, *, horizontal: bool = True) -> None:
+    """Two voice choices for the current engine (free text when it cannot list voices)."""
+    engine = resources.settings().tts.engine
+    names = voices(engine)
+    with st.container(horizontal=horizontal, gap="medium"):
+        for field, label in SLOTS:
+            key = f"{prefix}{field}"
+            value = chosen_voice(field, names)
+            if state.widget_value(key) != value:
+                state.set_widget_value(key, value)
             if names:
-                if st.session_state.get(key) not in names:
-                    st.session_state[key] = (
-                        default
-                        if default in names
-                        else names[0 if key == key_a else min(1, len(names) - 1)]
-                    )
-                st.selectbox(label, names, key=key)
+                st.selectbox(label, names, key=key, on_change=_store, args=(field, key))
             else:
-                st.session_state.setdefault(key, default)
-                st.text_input(label, key=key, placeholder="engine default")
+                st.text_input(
+                    label,
+                    key=key,
+                    placeholder="engine default",
+                    on_change=_store,
+                    args=(field, key),
+                )
 
 
 def preview(engine: str, voice: str) -> bytes | None:
@@ -65,7 +86,8 @@ def preview(engine: str, voice: str) -> bytes | None:
         return None
     try:
         tts = reg.get_tts(resources.settings().tts.model_copy(update={"engine": engine}))
-        return tts.preview(PREVIEW_LINE, voice)
+        audio: bytes = tts.preview(PREVIEW_LINE, voice)
+        return audio
     except FolioError as exc:
         st.error(str(exc))
     return None

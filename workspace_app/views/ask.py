@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import streamlit as st
 
 from pipelines.errors import FolioError
-from pipelines.types import Answer
+from pipelines.types import Answer, Scope
 from pipelines.workspace import notebook
 from pipelines.workspace.store import Workspace
 from workspace_app import resources, state
@@ -16,16 +19,36 @@ from workspace_app.components.text import escape_md, model_md, short
 NOT_SAID_ICON = "🔍"
 
 
-def notebook_name(scope) -> str:
+def notebook_name(scope: Scope) -> str:
     """One conversation per source (several sources share the default notebook)."""
     return scope.source_ids[0] if len(scope.source_ids) == 1 else notebook.DEFAULT_NOTEBOOK
 
 
-def render_answer(text: str, payload: dict, key_prefix: str, closest: list | None = None) -> None:
+def closest_passage(hit: dict[str, Any], key: str) -> None:
+    """One of the passages nearest to a question the chapters don't answer."""
+    with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+        st.caption(f"Closest: “{escape_md(short(hit['text'], 200))}”")
+        st.button(
+            "Open",
+            key=key,
+            type="tertiary",
+            help="Open this passage in the reader.",
+            on_click=state.open_in_reader,
+            args=(hit["source_id"], hit["chapter"], hit["passage_id"], short(hit["text"], 200)),
+        )
+
+
+def answer_view(
+    text: str,
+    payload: dict[str, Any],
+    key_prefix: str,
+    closest: list[dict[str, Any]] | None = None,
+) -> None:
+    """An answer from the conversation: cited, or the plain "the chapters don't say"."""
     if not payload.get("supported", True):
         st.warning(model_md(text), icon=NOT_SAID_ICON)
-        for hit in closest or []:
-            st.caption(f"Closest: “{escape_md(short(hit.passage.text, 200))}”")
+        for n, hit in enumerate(closest or []):
+            closest_passage(hit, f"{key_prefix}_closest_{n}")
         return
     st.markdown(model_md(text))
     render_citations(notebook.citations_from_payload(payload), key_prefix)
@@ -33,7 +56,7 @@ def render_answer(text: str, payload: dict, key_prefix: str, closest: list | Non
         st.caption(f"Note: {escape_md(note)}")
 
 
-def _save_note(ws: Workspace, name: str, question: str, text: str, payload: dict) -> None:
+def _save_note(ws: Workspace, name: str, question: str, text: str, payload: dict[str, Any]) -> None:
     notebook.save_note(ws, name, question, text, payload)
     st.toast("Saved to Notes.", icon="📝")
 
@@ -48,7 +71,7 @@ def _history(ws: Workspace, name: str) -> None:
             continue
         with st.chat_message("assistant"):
             closest = state.closest_passages().get(entry.id)
-            render_answer(entry.content, entry.payload, f"h{entry.id}", closest)
+            answer_view(entry.content, entry.payload, f"h{entry.id}", closest)
             if entry.payload.get("supported", True):
                 st.button(
                     "Save to notes",
@@ -60,7 +83,7 @@ def _history(ws: Workspace, name: str) -> None:
                 )
 
 
-def _ask(ws: Workspace, scope, name: str, question: str) -> None:
+def _ask(ws: Workspace, scope: Scope, name: str, question: str) -> None:
     from pipelines.answers.qa import stream_answer
 
     with st.chat_message("user"):
@@ -68,7 +91,7 @@ def _ask(ws: Workspace, scope, name: str, question: str) -> None:
     with st.chat_message("assistant"):
         final: list[Answer] = []
 
-        def deltas():
+        def deltas() -> Iterator[str]:
             for event in stream_answer(
                 ws, question, scope, settings=resources.settings(), llm=resources.llm()
             ):
@@ -103,7 +126,7 @@ def _ask(ws: Workspace, scope, name: str, question: str) -> None:
     st.rerun()
 
 
-def _suggestions(ws: Workspace, scope) -> None:
+def _suggestions(ws: Workspace, scope: Scope) -> None:
     from pipelines.answers.suggestions import suggest_questions
 
     key = scope_key(scope)
@@ -130,7 +153,11 @@ def _suggestions(ws: Workspace, scope) -> None:
             )
 
 
-def render(ws: Workspace) -> None:
+def _clear(ws: Workspace, name: str) -> None:
+    notebook.clear_history(ws, name)
+
+
+def draw(ws: Workspace) -> None:
     scope = current_scope(ws)
     if scope is None:
         st.info("Choose a source or tick chapters in the library (the sidebar) to ask about them.")
@@ -145,7 +172,7 @@ def render(ws: Workspace) -> None:
                 "Clear conversation",
                 key="ask_clear",
                 type="tertiary",
-                on_click=notebook.clear_history,
+                on_click=_clear,
                 args=(ws, name),
             )
     _history(ws, name)

@@ -1,127 +1,103 @@
 """Library (the sidebar): upload, the sources, and each source's chapter tree with boxes
-that choose the scope for reading, asking, summaries and podcasts."""
+that choose the scope for reading, asking, summaries and podcasts.
+
+Chapters are numbered with `Chapter.index`, the numbers the CLI prints and takes, so
+"chapter 5" means the same thing in the sidebar, the reader and `folio show`.
+"""
 
 from __future__ import annotations
-
-from typing import Any
 
 import streamlit as st
 
 from pipelines.errors import FolioError
-from pipelines.text.naming import chapter_name
-from pipelines.types import ChapterKind, Source, SourceKind
-from pipelines.workspace import library
-from pipelines.workspace.jobs import Report
+from pipelines.types import Chapter, ChapterKind, Scope, Source, SourceKind
+from pipelines.workspace import jobs, library
 from pipelines.workspace.store import Workspace
 from workspace_app import resources, state
+from workspace_app.actions.ingest import start_ingest
 from workspace_app.components import jobs as job_ui
-from workspace_app.components.text import escape_md
+from workspace_app.components.text import clean_authors, escape_md, numbered
 
 UPLOAD_TYPES = ["pdf", "epub", "txt", "md", "markdown"]
 HIDDEN_KINDS = {ChapterKind.FRONT_MATTER, ChapterKind.BACK_MATTER, ChapterKind.INDEX}
 INDENT = "\u2003"
 
 
-# -- ingest -------------------------------------------------------------------------------
-def _ingest_work(ws: Workspace, files: list[tuple[str, bytes]], settings) -> Any:
-    def work(report: Report) -> dict[str, Any]:
-        results = []
-        for n, (name, data) in enumerate(files):
-            report(f"adding {name}", n, len(files))
-            try:
-                added = library.add_bytes(
-                    ws,
-                    data,
-                    name,
-                    settings=settings,
-                    progress=lambda done, total, name=name: report(f"indexing {name}", done, total),
-                )
-                results.append(
-                    {
-                        "file": name,
-                        "ok": True,
-                        "created": added.created,
-                        "source_id": added.source.id,
-                        "title": added.source.title,
-                    }
-                )
-            except FolioError as exc:
-                results.append({"file": name, "ok": False, "error": str(exc)})
-        report("done", len(files), len(files))
-        return {"files": results}
-
-    return work
+def visible_chapters(source: Source) -> list[Chapter]:
+    """The chapters the sidebar and the reader list: front/back matter only when shown."""
+    if state.show_matter(source.id):
+        return list(source.chapters)
+    shown = [c for c in source.chapters if c.kind not in HIDDEN_KINDS]
+    return shown or list(source.chapters)
 
 
-def start_ingest(ws: Workspace, files: list[tuple[str, bytes]]) -> str:
-    names = [name for name, _ in files]
-    label = names[0] if len(names) == 1 else f"{len(names)} files"
-    work = _ingest_work(ws, files, resources.settings())
-    return job_ui.start(ws, "ingest", work, {"label": f"Adding {label}", "files": names})
-
-
-def start_samples(ws: Workspace) -> str | None:
-    """First run only: add the bundled samples when the library is empty."""
-    if ws.list_sources() or job_ui.latest(ws, "samples") is not None:
-        return None
-    settings = resources.settings()
-
-    def work(report: Report) -> dict[str, Any]:
-        results = library.ensure_samples(
-            ws, settings=settings, progress=lambda done, total: report("indexing", done, total)
-        )
-        return {"sources": [r.source.id for r in results]}
-
-    return job_ui.start(ws, "samples", work, {"label": "Adding the sample library"})
-
-
-def _uploader(ws: Workspace) -> None:
+# -- adding files ------------------------------------------------------------------------
+def uploader(ws: Workspace, where: str) -> None:
+    """A file drop; the files are added in the background and the first new book opens."""
     limit = ws.settings.ingest.max_files_per_upload
     uploads = st.file_uploader(
         "Add PDFs, EPUBs or text files",
         type=UPLOAD_TYPES,
         accept_multiple_files=True,
-        key=f"uploader_{state.upload_nonce()}",
+        key=f"uploader_{where}_{state.upload_nonce()}",
         help=f"Up to {limit} files at once. Each is split into its chapters and indexed.",
     )
     if uploads:
         try:
-            library.check_upload([(f.name, f.size) for f in uploads], ws.settings)
+            library.check_upload([(f.name, f.size) for f in uploads], resources.settings())
         except FolioError as exc:
             st.error(str(exc))
             return
-        start_ingest(ws, [(f.name, f.getvalue()) for f in uploads])
+        state.active_jobs()["ingest"] = start_ingest(ws, [(f.name, f.getvalue()) for f in uploads])
         state.bump_upload_nonce()
         st.rerun()
 
 
-def _ingest_reports(ws: Workspace) -> None:
-    """Progress of running ingest work, then per-file results of the last batch."""
+def ingest_progress(ws: Workspace) -> None:
+    """Progress of files being added, then the outcome of this session's last batch."""
     active = job_ui.running(ws, "ingest", "samples")
     if active:
         job_ui.watch(ws, [j.id for j in active])
+    _opened_finished(ws)
+
+
+def _opened_finished(ws: Workspace) -> None:
     seen = state.seen_jobs()
-    for job in job_ui.jobs.list_jobs(ws, kind="ingest", limit=3):
-        if job.status == "running" or job.id in seen:
+    for kind in ("ingest", "samples"):
+        job_id = state.active_jobs().get(kind)
+        if not job_id or job_id in seen:
             continue
+        job = jobs.get_job(ws, job_id)
+        if job is None or job.status == "running":
+            continue
+        seen.add(job_id)
         job_ui.show_failure(job)
-        for item in (job.payload.get("result") or {}).get("files", []):
-            if item["ok"]:
-                verb = "Added" if item["created"] else "Already in the library:"
-                st.success(f"{verb} {item['title']}", icon="✅")
-                if state.selected_source() is None:
-                    state.select_source(item["source_id"])
-            else:
-                st.error(item["error"], icon="⚠️")
-        st.button(
-            "Dismiss", key=f"dismiss_{job.id}", on_click=seen.add, args=(job.id,), type="tertiary"
-        )
+        result = job.payload.get("result") or {}
+        opened = None
+        for item in result.get("files", []):
+            if not item["ok"]:
+                state.flash(f"{item['file']}: {item['error']}", where="sidebar")
+            elif opened is None:
+                opened = item
+        if opened is not None:
+            verb = "Added" if opened["created"] else "Already in the library:"
+            _open_source(opened["source_id"])
+            st.toast(f"{verb} {opened['title']}", icon="✅")
+        elif result.get("sources"):
+            _open_source(result["sources"][0])
+            st.toast("The sample library is ready.", icon="✅")
+
+
+def _open_source(source_id: str) -> None:
+    state.select_source(source_id)
+    state.clear_reader_target()
+    state.go_to("Reader")
 
 
 # -- scope callbacks --------------------------------------------------------------------
 def _on_box(source_id: str, index: int) -> None:
     chosen = set(state.chosen_chapters(source_id))
-    if st.session_state.get(state.chapter_box_key(source_id, index)):
+    if state.widget_value(state.chapter_box_key(source_id, index)):
         chosen.add(index)
         state.show_chapter(source_id, index)
     else:
@@ -140,21 +116,20 @@ def _clear(source: Source) -> None:
 
 
 def _reading_upto(source: Source) -> None:
-    from pipelines.types import Scope
-
-    upto = st.session_state.get(f"upto:{source.id[:16]}")
+    upto = state.widget_value(state.upto_key(source.id))
     if upto is None:
         return
     ids = set(Scope.upto(source, upto).chapter_ids or [])
     state.set_chosen_chapters(source.id, [c.index for c in source.chapters if c.id in ids])
     state.select_source(source.id)
+    state.show_chapter(source.id, upto)
 
 
 def _remove(ws: Workspace, source_id: str) -> None:
     try:
         library.remove_source(ws, source_id, settings=resources.settings())
     except FolioError as exc:
-        state.flash_error(str(exc))
+        state.flash(str(exc), where="sidebar")
         return
     state.set_chosen_chapters(source_id, [])
     if state.selected_source() == source_id:
@@ -172,11 +147,11 @@ def _facts(source: Source) -> str:
     return " · ".join(bits)
 
 
-def render_source(ws: Workspace, source: Source) -> None:
+def source_panel(ws: Workspace, source: Source) -> None:
     key = source.id[:16]
-    authors = f" — {', '.join(source.authors)}" if source.authors else ""
-    st.caption(f"{_facts(source)}{authors}")
-    show_all = st.toggle("Show front and back matter", key=state.show_matter_key(source.id))
+    authors = clean_authors(source.authors)
+    st.caption(escape_md(_facts(source) + (f" — {', '.join(authors)}" if authors else "")))
+    st.toggle("Show front and back matter", key=state.show_matter_key(source.id))
     with st.container(horizontal=True, gap="small"):
         st.button(
             "Select all chapters",
@@ -187,16 +162,12 @@ def render_source(ws: Workspace, source: Source) -> None:
         )
         st.button("Clear", key=f"clear:{key}", on_click=_clear, args=(source,), type="tertiary")
     chosen = set(state.chosen_chapters(source.id))
-    for chapter in source.chapters:
-        if chapter.kind in HIDDEN_KINDS and not show_all:
-            continue
-        box = state.chapter_box_key(source.id, chapter.index)
-        if box not in st.session_state:
-            st.session_state[box] = chapter.index in chosen
+    for chapter in visible_chapters(source):
+        box = state.bind(state.chapter_box_key(source.id, chapter.index), chapter.index in chosen)
         kind = "" if chapter.kind.is_body else str(chapter.kind).replace("_", " ")
         tag = f" :gray[({kind})]" if kind else ""
         st.checkbox(
-            f"{INDENT * chapter.level}{escape_md(chapter.title)}{tag}",
+            f"{INDENT * chapter.level}{escape_md(numbered(chapter))}{tag}",
             key=box,
             on_change=_on_box,
             args=(source.id, chapter.index),
@@ -206,9 +177,9 @@ def render_source(ws: Workspace, source: Source) -> None:
         st.selectbox(
             "I'm reading chapter…",
             [c.index for c in body],
-            format_func=lambda i: chapter_name(source.chapter(i).title),
+            format_func=lambda i: numbered(source.chapter(i)),
             index=None,
-            key=f"upto:{key}",
+            key=state.upto_key(source.id),
             on_change=_reading_upto,
             args=(source,),
             help="Choose where you are: the scope becomes the chapters up to it (no spoilers).",
@@ -224,16 +195,15 @@ def render_source(ws: Workspace, source: Source) -> None:
         )
 
 
-def render(ws: Workspace) -> None:
-    st.subheader("Library")
-    _uploader(ws)
-    _ingest_reports(ws)
-    if error := state.pop_flash_error():
-        st.error(error)
+def draw(ws: Workspace) -> None:
+    st.subheader("Library", anchor=False)
+    uploader(ws, "sidebar")
+    ingest_progress(ws)
+    for kind, message in state.pop_flash("sidebar"):
+        getattr(st, kind)(message)
     sources = [resources.source(ws, s.id) for s in ws.list_sources()]
     if not sources:
-        if not job_ui.running(ws, "ingest", "samples"):
-            st.info("The library is empty. Add a PDF, EPUB or text file to begin.")
+        st.caption("No sources yet.")
         return
     for source in sources:
         with st.expander(
@@ -245,9 +215,9 @@ def render(ws: Workspace) -> None:
                 st.button(
                     "Work on this source",
                     key=f"select:{source.id[:16]}",
-                    on_click=state.select_source,
+                    on_click=_open_source,
                     args=(source.id,),
                     type="primary",
                 )
-            render_source(ws, source)
+            source_panel(ws, source)
     st.caption(f"{len(sources)} sources · {ws.home}")

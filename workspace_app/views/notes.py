@@ -10,7 +10,7 @@ from workspace_app.components.citations import render_citations
 from workspace_app.components.text import escape_md, model_md
 
 
-def render(ws: Workspace) -> None:
+def draw(ws: Workspace) -> None:
     saved = notebook.notes(ws)
     if not saved:
         st.info("No notes yet. Save an answer from Ask to keep it here.", icon="📝")

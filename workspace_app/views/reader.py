@@ -1,15 +1,24 @@
-"""Reader: one chapter's text with page markers; a citation opens it at the passage."""
+"""Reader: one chapter as a book shows it (paragraphs, page markers, captions apart); a
+citation opens it at the quoted sentence, marked inside its paragraph."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from pipelines.errors import FolioError
-from pipelines.text.naming import chapter_name
 from pipelines.types import Chapter, Source
 from pipelines.workspace.store import Workspace
 from workspace_app import resources, state
-from workspace_app.components.text import escape_md, paragraphs
+from workspace_app.components.text import (
+    Block,
+    escape_md,
+    find_quote,
+    numbered,
+    page_range,
+    reading_blocks,
+    short,
+)
+from workspace_app.views.library import visible_chapters
 
 CITED_KEY = "reader_cited"
 # Scroll the cited passage into view once it is drawn. No document text goes in here.
@@ -26,41 +35,38 @@ SCROLL_JS = """<script>
 </script>""".replace("CITED_KEY", CITED_KEY)
 
 
-def _pieces(chapter: Chapter, cited: tuple[int, int] | None) -> list[tuple[int, int, int | None]]:
-    """Cut the text at page starts and the cited range: (start, end, page or None)."""
-    text_len = len(chapter.text)
-    cuts = {0, text_len} | {s.start for s in chapter.page_spans if 0 < s.start < text_len}
+def _marked(text: str, span: tuple[int, int]) -> str:
+    a, b = span
+    return f"{escape_md(text[:a])}:orange-background[{escape_md(text[a:b])}]{escape_md(text[b:])}"
+
+
+def _cited_block(blocks: list[Block], quote: str) -> tuple[int, tuple[int, int]] | None:
+    """The paragraph holding the quote (the first one, or its first words), and where."""
+    for attempt in (quote, " ".join(quote.split()[:10]) + "…"):
+        for n, block in enumerate(blocks):
+            if block.kind != "page" and (span := find_quote(block.text, attempt)):
+                return n, span
+    return None
+
+
+def chapter_text(chapter: Chapter, quote: str | None) -> None:
+    blocks = reading_blocks(chapter)
+    cited = _cited_block(blocks, quote) if quote else None
+    for n, block in enumerate(blocks):
+        if block.kind == "page":
+            st.caption(f"— {block.text} —")
+        elif block.kind == "caption":
+            with st.container(border=False, key=f"caption_{n}"):
+                st.caption(escape_md(block.text))
+        elif cited and cited[0] == n:
+            with st.container(border=True, key=CITED_KEY):
+                st.markdown(_marked(block.text, cited[1]))
+        else:
+            st.markdown(escape_md(block.text))
+    if quote and cited is None:
+        st.caption(f"The quoted words (“{escape_md(short(quote, 120))}”) are in this chapter.")
     if cited:
-        cuts |= {max(0, min(cited[0], text_len)), max(0, min(cited[1], text_len))}
-    ordered = sorted(cuts)
-    return [(a, b, chapter.page_at(a)) for a, b in zip(ordered, ordered[1:], strict=False) if b > a]
-
-
-def _render_run(chapter: Chapter, pieces, last_page: list[int | None], highlight: bool) -> None:
-    for start, end, page in pieces:
-        if page is not None and page != last_page[0]:
-            st.caption(f"— page {page} —")
-            last_page[0] = page
-        for para in paragraphs(chapter.text[start:end]):
-            body = escape_md(para)
-            st.markdown(f":orange-background[{body}]" if highlight else body)
-
-
-def render_chapter_text(chapter: Chapter, cited: tuple[int, int] | None) -> None:
-    pieces = _pieces(chapter, cited)
-    last_page: list[int | None] = [None]
-    if not cited:
-        _render_run(chapter, pieces, last_page, False)
-        return
-    before = [p for p in pieces if p[1] <= cited[0]]
-    inside = [p for p in pieces if p[0] >= cited[0] and p[1] <= cited[1]]
-    after = [p for p in pieces if p[0] >= cited[1]]
-    _render_run(chapter, before, last_page, False)
-    with st.container(border=True, key=CITED_KEY):
-        st.caption("Cited passage")
-        _render_run(chapter, inside, last_page, True)
-    _render_run(chapter, after, last_page, False)
-    st.html(SCROLL_JS, unsafe_allow_javascript=True)
+        st.html(SCROLL_JS, unsafe_allow_javascript=True)
 
 
 def _default_chapter(source: Source) -> int:
@@ -71,26 +77,34 @@ def _default_chapter(source: Source) -> int:
     return (body or source.chapters)[0].index
 
 
-def _cited_range(ws: Workspace, source: Source, chapter: Chapter) -> tuple[int, int] | None:
+def _quote(ws: Workspace, source: Source, chapter: Chapter) -> str | None:
     target = state.reader_target()
     if not target or target.get("source_id") != source.id:
         return None
-    if target.get("chapter") != chapter.index or not target.get("passage_id"):
+    if target.get("chapter") != chapter.index:
         return None
-    passage = ws.get_passages([target["passage_id"]]).get(target["passage_id"])
-    return (passage.start, passage.end) if passage else None
+    if target.get("quote"):
+        return str(target["quote"])
+    if target.get("passage_id"):
+        passage = ws.get_passages([target["passage_id"]]).get(target["passage_id"])
+        if passage:
+            return short(passage.text, 200)
+    return None
 
 
-def _step(source: Source, delta: int) -> None:
-    key = state.reader_chapter_key(source.id)
-    indexes = [c.index for c in source.chapters]
-    current = st.session_state.get(key, indexes[0])
-    pos = indexes.index(current) if current in indexes else 0
-    st.session_state[key] = indexes[max(0, min(len(indexes) - 1, pos + delta))]
+def _chosen(source_id: str) -> None:
+    state.show_chapter(source_id, state.widget_value(state.reader_chapter_key(source_id)))
     state.clear_reader_target()
 
 
-def render(ws: Workspace) -> None:
+def _step(source: Source, indexes: list[int], delta: int) -> None:
+    current = state.reading_position(source.id)
+    pos = indexes.index(current) if current in indexes else 0
+    state.show_chapter(source.id, indexes[max(0, min(len(indexes) - 1, pos + delta))])
+    state.clear_reader_target()
+
+
+def draw(ws: Workspace) -> None:
     source_id = state.selected_source()
     if source_id is None:
         st.info("Choose a source in the library (the sidebar) to start reading.", icon="📖")
@@ -103,26 +117,33 @@ def render(ws: Workspace) -> None:
     if not source.chapters:
         st.warning("This source has no text to show.")
         return
-    indexes = [c.index for c in source.chapters]
-    key = state.reader_chapter_key(source.id)
-    if st.session_state.get(key) not in indexes:
-        st.session_state[key] = _default_chapter(source)
+    listed = [c.index for c in visible_chapters(source)]
+    position = state.reading_position(source.id)
+    if position is None or position not in [c.index for c in source.chapters]:
+        position = _default_chapter(source)
+        state.show_chapter(source.id, position)
+    if position not in listed:  # e.g. a citation into front matter
+        listed = sorted({*listed, position})
     st.caption(escape_md(source.title))
+    key = state.bind(state.reader_chapter_key(source.id), position)
     st.selectbox(
         "Chapter",
-        indexes,
-        format_func=lambda i: f"{i}. {source.chapter(i).title}",
+        listed,
+        format_func=lambda i: numbered(source.chapter(i)),
         key=key,
-        on_change=state.clear_reader_target,
+        on_change=_chosen,
+        args=(source.id,),
     )
-    chapter = source.chapter(st.session_state[key])
+    chapter = source.chapter(position)
     st.subheader(escape_md(chapter.title), anchor=False)
-    pages = f" · pages {chapter.pages[0]}–{chapter.pages[1]}" if chapter.pages else ""
-    st.caption(f"{chapter_name(chapter.title)} · {chapter.word_count:,} words{pages}")
+    facts = [f"Chapter {chapter.index}", f"{chapter.word_count:,} words"]
+    if chapter.pages:
+        facts.append(page_range(chapter.pages))
+    st.caption(" · ".join(facts))
     if not chapter.text.strip():
         st.info("This section has no text of its own (its sub-sections carry it).")
     else:
-        render_chapter_text(chapter, _cited_range(ws, source, chapter))
+        chapter_text(chapter, _quote(ws, source, chapter))
     with st.container(horizontal=True, gap="small"):
-        st.button("← Previous", key="reader_prev", on_click=_step, args=(source, -1))
-        st.button("Next →", key="reader_next", on_click=_step, args=(source, 1))
+        st.button("← Previous", key="reader_prev", on_click=_step, args=(source, listed, -1))
+        st.button("Next →", key="reader_next", on_click=_step, args=(source, listed, 1))

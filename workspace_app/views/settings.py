@@ -1,7 +1,10 @@
 """Settings: the LLM backend (with a connection test), voices (with a preview), the
-workspace folder. Edits apply to this session; keys are never shown or logged."""
+workspace folder. Choices are kept in the workspace (state.persist); keys are never
+shown, logged or stored."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import streamlit as st
 
@@ -18,25 +21,28 @@ BACKENDS = {
 
 
 def _store(section: str, field: str, key: str) -> None:
-    state.set_override(section, field, st.session_state[key])
+    state.set_override(section, field, state.widget_value(key))
 
 
 def _store_key(section: str, key: str) -> None:
-    typed = st.session_state.get(key, "")
+    typed = state.widget_value(key, "")
     if typed:
         state.secret_keys()[section] = typed
-    st.session_state[key] = ""  # the field never shows the key back
+    state.set_widget_value(key, "")  # the field never shows the key back
 
 
 def _forget_key(section: str) -> None:
     state.secret_keys().pop(section, None)
 
 
-def _field(section: str, field: str, label: str, widget, **kwargs) -> None:
-    key = f"set_{section}_{field}"
-    if key not in st.session_state:
-        st.session_state[key] = getattr(getattr(resources.settings(), section), field)
+def _field(section: str, field: str, label: str, widget: Any, **kwargs: Any) -> Any:
+    """A widget over one setting; its value is the session's (kept across screens)."""
+    key = state.setting_key(section, field)
+    value = getattr(getattr(resources.settings(), section), field)
+    if state.widget_value(key) != value:
+        state.set_widget_value(key, value)
     widget(label, key=key, on_change=_store, args=(section, field, key), **kwargs)
+    return value
 
 
 def _key_field(section: str) -> None:
@@ -65,8 +71,9 @@ def _key_field(section: str) -> None:
 
 def _llm_section() -> None:
     st.subheader("Language model", anchor=False)
-    _field("llm", "backend", "Backend", st.radio, options=list(BACKENDS), format_func=BACKENDS.get)
-    backend = st.session_state["set_llm_backend"]
+    backend = _field(
+        "llm", "backend", "Backend", st.radio, options=list(BACKENDS), format_func=BACKENDS.get
+    )
     if backend == "openai":
         _field("llm", "base_url", "Server URL (ends in /v1)", st.text_input)
         _field("llm", "model", "Model", st.text_input, placeholder="e.g. llama3.2")
@@ -96,36 +103,29 @@ def _test_connection() -> None:
 
 def _tts_section() -> None:
     st.subheader("Voices", anchor=False)
-    _field("tts", "engine", "Speech engine", st.selectbox, options=tts_ui.engines())
-    engine = st.session_state["set_tts_engine"]
-    names = tts_ui.voices(engine)
-    for field, label in (("voice_a", "First host's voice"), ("voice_b", "Second host's voice")):
-        if names:
-            key = f"set_tts_{field}"
-            if st.session_state.get(key) not in names:
-                st.session_state[key] = names[0]
-            _field("tts", field, label, st.selectbox, options=names)
-        else:
-            _field("tts", field, label, st.text_input, placeholder="engine default")
+    engine = _field("tts", "engine", "Speech engine", st.selectbox, options=tts_ui.engines())
+    tts_ui.voice_pickers("set_tts_", horizontal=False)
     if engine == "openai":
         _field("tts", "base_url", "Speech server URL", st.text_input)
         _key_field("tts")
+    st.caption("The podcast studio records with these voices.")
     if st.button("Preview voice", key="tts_preview"):
-        voice = st.session_state.get("set_tts_voice_a") or ""
-        with st.spinner("Speaking…"):
-            audio = tts_ui.preview(engine, voice)
-        if audio:
-            st.audio(audio)
+        for field, label in tts_ui.SLOTS:
+            voice = str(getattr(resources.settings().tts, field) or "")
+            with st.spinner("Speaking…"):
+                audio = tts_ui.preview(engine, voice)
+            if audio:
+                st.caption(f"{label}: {voice or 'engine default'}")
+                st.audio(audio)
 
 
 def _workspace_section(ws: Workspace) -> None:
     st.subheader("Workspace", anchor=False)
     st.caption("Your sources, chats, notes and episodes live in this folder.")
-    if "set_home" not in st.session_state:
-        st.session_state["set_home"] = str(ws.home)
-    st.text_input("Workspace folder", key="set_home")
+    key = state.bind(state.HOME_WIDGET, str(ws.home))
+    st.text_input("Workspace folder", key=key)
     if st.button("Open this folder", key="set_home_go"):
-        home = st.session_state["set_home"].strip()
+        home = str(state.widget_value(key, "")).strip()
         try:
             state.set_workspace_home(home or None)
             resources.workspace()
@@ -137,12 +137,13 @@ def _workspace_section(ws: Workspace) -> None:
         st.rerun()
 
 
-def render(ws: Workspace) -> None:
+def draw(ws: Workspace) -> None:
     _llm_section()
     st.divider()
     _tts_section()
     st.divider()
     _workspace_section(ws)
     st.caption(
-        "Changes here last for this session. Set FOLIO_* environment variables to keep them."
+        "Choices here are kept in the workspace (keys only for this session). "
+        "FOLIO_* environment variables set the defaults."
     )

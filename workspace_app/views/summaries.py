@@ -3,22 +3,17 @@ citations. Written in the background; the workspace caches them."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 
 import streamlit as st
 
-from pipelines.text.naming import chapter_name
 from pipelines.types import Citation, Source, SourceKind, Summary
-from pipelines.workspace.jobs import Report
 from pipelines.workspace.store import Workspace
 from workspace_app import resources, state
+from workspace_app.actions.summary import start_summary
 from workspace_app.components import jobs as job_ui
 from workspace_app.components.citations import render_citations
-from workspace_app.components.text import escape_md, model_md
-
-KIND_KEY = "summary_kind"
-CHAPTER_KEY = "summary_chapter"
+from workspace_app.components.text import escape_md, model_md, numbered
 
 
 def _summary_from(result: dict[str, Any]) -> Summary:
@@ -27,21 +22,11 @@ def _summary_from(result: dict[str, Any]) -> Summary:
     return Summary(**data)
 
 
-def start_summary(ws: Workspace, source: Source, chapter: int | None, brief: bool) -> str:
-    from pipelines.answers.summaries import summarize
-
-    settings, llm = resources.settings(), resources.llm()
-    what = chapter_name(source.chapter(chapter).title) if chapter else source.title
-    label = f"{'Brief' if brief else 'Summary'} of {what}"
-
-    def work(report: Report) -> dict[str, Any]:
-        report("writing", 0, 1)
-        summary = summarize(ws, source.id, chapter=chapter, brief=brief, settings=settings, llm=llm)
-        report("done", 1, 1)
-        return asdict(summary)
-
-    payload = {"label": label, "source_id": source.id, "chapter": chapter, "brief": brief}
-    return job_ui.start(ws, "summary", work, payload, exclusive=False)
+def written_by(backend: str) -> str:
+    """Who wrote it, in words a reader knows."""
+    if not backend or backend == "extractive":
+        return "Made of the text's own sentences (no language model); kept in the workspace."
+    return f"Written by the language model {backend}; kept in the workspace."
 
 
 def _kinds(source: Source) -> list[str]:
@@ -51,7 +36,7 @@ def _kinds(source: Source) -> list[str]:
     return kinds
 
 
-def render(ws: Workspace) -> None:
+def draw(ws: Workspace) -> None:
     source_id = state.selected_source()
     if source_id is None:
         st.info("Choose a source in the library (the sidebar) to summarise it.", icon="📝")
@@ -59,23 +44,23 @@ def render(ws: Workspace) -> None:
     source = resources.source(ws, source_id)
     st.caption(escape_md(source.title))
     kinds = _kinds(source)
-    if st.session_state.get(KIND_KEY) not in kinds:
-        st.session_state[KIND_KEY] = kinds[0]
-    kind = st.segmented_control("Kind", kinds, key=KIND_KEY, required=True)
+    if state.widget_value(state.SUMMARY_KIND) not in kinds:
+        state.set_widget_value(state.SUMMARY_KIND, kinds[0])
+    kind = st.segmented_control("Kind", kinds, key=state.SUMMARY_KIND, required=True)
     chapter: int | None = None
     if kind == "Chapter summary":
         body = [c.index for c in source.chapters if c.kind.is_body and c.word_count]
         if not body:
             st.warning("This source has no chapters with text.")
             return
-        if st.session_state.get(CHAPTER_KEY) not in body:
+        if state.widget_value(state.SUMMARY_CHAPTER) not in body:
             chosen = [i for i in state.chosen_chapters(source.id) if i in body]
-            st.session_state[CHAPTER_KEY] = (chosen or body)[0]
+            state.set_widget_value(state.SUMMARY_CHAPTER, (chosen or body)[0])
         chapter = st.selectbox(
             "Chapter",
             body,
-            format_func=lambda i: f"{i}. {source.chapter(i).title}",
-            key=CHAPTER_KEY,
+            format_func=lambda i: numbered(source.chapter(i)),
+            key=state.SUMMARY_CHAPTER,
         )
     brief = kind == "Paper brief"
     job = job_ui.latest(ws, "summary", source_id=source.id, chapter=chapter, brief=brief)
@@ -89,7 +74,7 @@ def render(ws: Workspace) -> None:
         render_citations(summary.citations, f"sum_{job.id}")
         for note in summary.notes:
             st.caption(f"Note: {escape_md(note)}")
-        st.caption(f"Written by {summary.backend or 'Folio'}; kept in the workspace.")
+        st.caption(escape_md(written_by(summary.backend)))
         return
     if job is not None:
         job_ui.show_failure(job)

@@ -1,0 +1,46 @@
+"""Recording scripts to audio episodes in the background, with the session's voices."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pipelines.podcast import script_doc
+from pipelines.workspace.jobs import Report
+from pipelines.workspace.store import Workspace
+from workspace_app import resources
+from workspace_app.components import jobs as job_ui
+
+
+def start_recording(ws: Workspace, drafts: list[dict[str, Any]]) -> str:
+    """Render each script to an episode with the engine and voices chosen in Settings.
+
+    The job's payload keeps what was asked for (`requested`), so the page can say so
+    when the episode came out with other voices (an engine fell back, a voice is unknown).
+    """
+    scripts = [script_doc.script_from_dict(d) for d in drafts]
+    for script in scripts:
+        script_doc.validate_script(script)
+    settings = resources.settings()
+    requested = {
+        "engine": settings.tts.engine,
+        "voice_a": settings.tts.voice_a,
+        "voice_b": settings.tts.voice_b,
+    }
+
+    def work(report: Report) -> dict[str, Any]:
+        from pipelines.podcast.episodes import render_episode
+
+        ids = []
+        for n, script in enumerate(scripts, 1):
+            part = f"episode {n}/{len(scripts)}: " if len(scripts) > 1 else ""
+
+            def progress(stage: str, done: int, total: int, part: str = part) -> None:
+                report(f"{part}{stage}", done, total)
+
+            episode = render_episode(ws, script, settings=settings, progress=progress)
+            ids.append(episode.id)
+        return {"episodes": ids}
+
+    title = scripts[0].title if len(scripts) == 1 else f"{len(scripts)} episodes"
+    payload = {"label": f"Recording {title}", "requested": requested}
+    return job_ui.start(ws, "render", work, payload)
