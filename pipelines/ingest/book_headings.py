@@ -71,7 +71,7 @@ _WORD_NUM = (
 )  # fmt: skip
 _NUM = rf"(?:\d{{1,3}}|[ivxlcdm]{{1,8}}|{_WORD_NUM})"
 _LABELLED = re.compile(
-    rf"^(?P<word>chapter|chap\.|book|part|volume|vol\.)\s+(?:the\s+)?(?P<num>{_NUM})\b\.?"
+    rf"^(?P<word>chapter|chap\.|book|part|volume)\s+(?:the\s+)?(?P<num>{_NUM})\b\.?"
     r"(?:\s*[.:—–-]\s*|\s+)?(?P<title>.*)$",
     re.I,
 )

@@ -4,10 +4,11 @@ and front matter marked; title and author read from the pages when the metadata 
 
 from __future__ import annotations
 
+import io
 import time
 
 import pytest
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
 
 from pipelines.ingest import parse_bytes
 from pipelines.ingest.pdf import CAPTIONS_MARKER
@@ -42,7 +43,7 @@ def built(request: pytest.FixtureRequest) -> tuple[str, builder.BuiltBook, Sourc
 
 def test_the_builder_writes_no_outline(built) -> None:
     _, book, source, _ = built
-    reader = PdfReader(__import__("io").BytesIO(book.data))
+    reader = PdfReader(io.BytesIO(book.data))
     assert not reader.outline
     assert source.page_count == book.page_count == len(reader.pages)
 
@@ -149,3 +150,26 @@ def test_junk_metadata_authors() -> None:
     assert authors("anonymous") == []
     assert authors("Jane Roe <jane@example.org>; John Doe") == ["Jane Roe", "John Doe"]
     assert authors("LEWIS CARROLL") == ["Lewis Carroll"]
+
+
+def test_free_culture_without_its_outline_finds_the_same_chapters() -> None:
+    """A real book: the outline removed, the printed headings give the chapters the outline
+    gave, on the same first pages; the contents pages are front matter."""
+    from pypdf.generic import NameObject
+
+    from tests.sources import FREE_CULTURE
+
+    writer = PdfWriter(clone_from=str(FREE_CULTURE))
+    del writer._root_object[NameObject("/Outlines")]  # noqa: SLF001
+    buf = io.BytesIO()
+    writer.write(buf)
+    source = parse_bytes(buf.getvalue(), "free-culture-no-outline.pdf")
+    truth = parse_bytes(FREE_CULTURE.read_bytes(), FREE_CULTURE.name)
+    want = [c.page_start for c in truth.chapters if c.title.startswith("Chapter ")]
+    got = [c.page_start for c in source.chapters if c.title.startswith("CHAPTER ")]
+    assert len(want) == 14 and got == want
+    titles = [c.title for c in source.chapters]
+    assert titles[:5] == ["Front matter", "Contents", "PREFACE", "INTRODUCTION",
+                          "CHAPTER ONE: Creators"]  # fmt: skip
+    assert source.kind == SourceKind.BOOK and source.title == "Free Culture"
+    assert not [t for t in titles if t.lower().startswith("vol")]
