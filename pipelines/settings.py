@@ -2,7 +2,8 @@
 
 Nested sections use a double underscore: FOLIO_LLM__BASE_URL, FOLIO_TTS__ENGINE.
 A few common ones have short aliases: FOLIO_HOME, FOLIO_VECTOR_URL.
-Every entry point takes `settings=None` and falls back to `Settings()`.
+Entry points take `settings=` explicitly (the CLI builds it in cli/common.py, the app per
+session in workspace_app/resources.py); nothing falls back to a workspace default.
 """
 
 from __future__ import annotations

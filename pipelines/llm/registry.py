@@ -1,7 +1,7 @@
-"""Backends by name. Built-ins register exactly as a plugin would:
+"""LLM backends by name (FOLIO_LLM__BACKEND). Built-ins register exactly as a plugin would:
 
 from pipelines.llm.registry import register_llm
-register_llm("my-engine", lambda settings: MyEngine(settings))
+register_llm("my-engine", lambda settings: MyEngine(settings), offline=False)
 """
 
 from __future__ import annotations
@@ -9,42 +9,32 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from pipelines.errors import ConfigError
 from pipelines.llm.base import LLM
+from pipelines.plugins import Registry
 from pipelines.settings import LLMSettings
 
 log = logging.getLogger(__name__)
 
 LLMFactory = Callable[[LLMSettings], LLM]
 
-_FACTORIES: dict[str, LLMFactory] = {}
+LLMS: Registry[LLMFactory] = Registry("LLM backend", "FOLIO_LLM__BACKEND")
 
 
-def register_llm(name: str, factory: LLMFactory, *, replace: bool = False) -> None:
-    """Make `name` selectable as FOLIO_LLM__BACKEND. Factories must be cheap:
-    no network and no model loading until first use."""
-    key = name.strip().lower()
-    if key in _FACTORIES and not replace:
-        raise ConfigError(f"An LLM backend named '{key}' is already registered.")
-    _FACTORIES[key] = factory
+def register_llm(
+    name: str, factory: LLMFactory, *, offline: bool, fallback: bool = False, replace: bool = False
+) -> None:
+    """Make `name` selectable as FOLIO_LLM__BACKEND (see pipelines.plugins)."""
+    LLMS.register(name, factory, offline=offline, fallback=fallback, replace=replace)
 
 
 def known_llms() -> list[str]:
-    return sorted(_FACTORIES)
+    return LLMS.names()
 
 
-def get_llm(settings: LLMSettings | None = None) -> LLM:
-    """Build the backend named by `settings.backend` (default settings: extractive)."""
-    settings = settings or LLMSettings.model_validate({})
-    key = settings.backend.strip().lower()
-    factory = _FACTORIES.get(key)
-    if factory is None:
-        raise ConfigError(
-            f"Unknown LLM backend '{settings.backend}'. Known backends: "
-            f"{', '.join(known_llms())}. Set FOLIO_LLM__BACKEND to one of them."
-        )
-    llm = factory(settings)
-    log.debug("LLM backend %s: %s", key, llm.describe())
+def get_llm(settings: LLMSettings) -> LLM:
+    """Build the backend named by `settings.backend`."""
+    llm = LLMS.get(settings.backend)(settings)
+    log.debug("LLM backend %s: %s", settings.backend, llm.describe())
     return llm
 
 
@@ -66,6 +56,6 @@ def _llama_cpp(settings: LLMSettings) -> LLM:
     return LlamaCppLLM.from_settings(settings)
 
 
-register_llm("extractive", _extractive)
-register_llm("openai", _openai)
-register_llm("llama-cpp", _llama_cpp)
+register_llm("extractive", _extractive, offline=True, fallback=True)
+register_llm("openai", _openai, offline=False)
+register_llm("llama-cpp", _llama_cpp, offline=True)

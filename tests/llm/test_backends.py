@@ -9,32 +9,43 @@ from pipelines.llm.base import LLM, Message
 from pipelines.llm.extractive import ExtractiveLLM
 from pipelines.llm.llama_cpp_local import LlamaCppLLM
 from pipelines.llm.openai_compat import OpenAICompatLLM
-from pipelines.llm.registry import get_llm, known_llms, register_llm
+from pipelines.llm.registry import LLMS, get_llm, known_llms, register_llm
 from pipelines.settings import LLMSettings
 from pipelines.testing.scripted_llm import ScriptedLLM
 from tests.llm.llm_contract import LLMContract
 
 
 def test_default_is_extractive() -> None:
-    llm = get_llm()
+    llm = get_llm(LLMSettings())
     assert isinstance(llm, ExtractiveLLM) and llm.generates is False
 
 
 def test_builtins_and_unknown_name() -> None:
     assert {"extractive", "openai", "llama-cpp"} <= set(known_llms())
-    assert isinstance(get_llm(LLMSettings(backend="OpenAI")), OpenAICompatLLM)
+    assert isinstance(get_llm(LLMSettings(backend=" OpenAI ")), OpenAICompatLLM)
+    assert isinstance(get_llm(LLMSettings(backend="llama_cpp", gguf_path="x")), LlamaCppLLM)
     with pytest.raises(ConfigError, match="Unknown LLM backend 'gpt9'.*extractive.*openai"):
         get_llm(LLMSettings(backend="gpt9"))
 
 
 def test_plugins_register_like_builtins() -> None:
     register_llm(
-        "scripted-test", lambda s: ScriptedLLM(default="hi", context_window=s.context_window)
+        "Scripted-Test",
+        lambda s: ScriptedLLM(default="hi", context_window=s.context_window),
+        offline=True,
     )
     llm = get_llm(LLMSettings(backend="scripted-test", context_window=1234))
     assert llm.context_window == 1234 and llm.complete([Message("user", "x")]) == "hi"
     with pytest.raises(ConfigError, match="already registered"):
-        register_llm("scripted-test", lambda s: ScriptedLLM())
+        register_llm("scripted-test", lambda s: ScriptedLLM(), offline=True)
+    assert LLMS.entry("scripted-test").offline and not LLMS.entry("scripted-test").fallback
+
+
+def test_fallback_is_declared_not_named() -> None:
+    fallback = LLMS.fallback()
+    assert fallback is not None and fallback.offline
+    assert isinstance(fallback.factory(LLMSettings()), ExtractiveLLM)
+    assert not LLMS.entry("openai").offline
 
 
 def test_openai_factory_is_cheap_and_secret_free() -> None:

@@ -1,44 +1,61 @@
-"""TTS engines by name. Built-ins register like plugins; online engines are wrapped so a
-failure falls back to the offline piper voices for the rest of the render, with a note."""
+"""TTS engines by name (FOLIO_TTS__ENGINE). Built-ins register like plugins, declaring
+whether they work offline and whether they may stand in for another engine; an engine that
+is missing here, or online and fails, hands over to the registered fallback for the rest of
+the render, with a note."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
 
-from pipelines.errors import BackendError, ConfigError
+from pipelines.errors import BackendError
+from pipelines.plugins import Registry
 from pipelines.podcast.tts.base import AudioClip, TTSEngine, VoiceSpec
 from pipelines.settings import TTSSettings
 
 log = logging.getLogger(__name__)
 
 EngineFactory = Callable[[TTSSettings], TTSEngine]
-_ENGINES: dict[str, EngineFactory] = {}
+
+ENGINES: Registry[EngineFactory] = Registry("TTS engine", "FOLIO_TTS__ENGINE")
 
 
-def register_tts(name: str, factory: EngineFactory, *, replace: bool = False) -> None:
-    if name in _ENGINES and not replace:
-        raise ConfigError(f"A TTS engine named '{name}' is already registered.")
-    _ENGINES[name] = factory
+def register_tts(
+    name: str,
+    factory: EngineFactory,
+    *,
+    offline: bool,
+    fallback: bool = False,
+    replace: bool = False,
+) -> None:
+    """Make `name` selectable as FOLIO_TTS__ENGINE (see pipelines.plugins)."""
+    ENGINES.register(name, factory, offline=offline, fallback=fallback, replace=replace)
 
 
 def known_engines() -> list[str]:
-    return sorted(_ENGINES)
+    return ENGINES.names()
 
 
 class FallbackTTS(TTSEngine):
-    """An online engine that hands over to an offline one the first time it fails.
+    """An engine that hands over to an offline one: at once when it cannot run here
+    (`unavailable` says why), else the first time it fails.
 
     Voices of the primary engine are mapped to the fallback's host voices by position,
     so host A and host B stay distinct after the switch.
     """
 
-    def __init__(self, primary: TTSEngine, fallback: TTSEngine) -> None:
+    def __init__(
+        self, primary: TTSEngine, fallback: TTSEngine, *, unavailable: str | None = None
+    ) -> None:
         self.primary, self.fallback = primary, fallback
         self.name = primary.name
         self.online = primary.online
-        self.failed: str | None = None
+        self.failed: str | None = unavailable
         self.notes: list[str] = []
+        if unavailable:
+            self.notes.append(
+                f"The {primary.name} voice is not available ({unavailable}); used {fallback.name}."
+            )
 
     def default_voices(self) -> tuple[VoiceSpec, VoiceSpec]:
         return self.primary.default_voices()
@@ -70,37 +87,30 @@ class FallbackTTS(TTSEngine):
         return self.fallback.synthesize(text, self._mapped(voice))
 
 
-def get_tts(settings: TTSSettings | None = None, *, fallback: bool = True) -> TTSEngine:
-    settings = settings or TTSSettings.model_validate({})
-    factory = _ENGINES.get(settings.engine)
-    if factory is None:
-        raise ConfigError(
-            f"Unknown TTS engine '{settings.engine}'; choose one of {', '.join(known_engines())} "
-            "(FOLIO_TTS__ENGINE)."
-        )
-    engine = factory(settings)
+def get_tts(settings: TTSSettings, *, fallback: bool = True) -> TTSEngine:
+    """The engine named by `settings.engine`; unless `fallback=False`, one that is missing
+    here or online is wrapped so the registered fallback engine takes over."""
+    entry = ENGINES.entry(settings.engine)
+    engine = entry.factory(settings)
+    if entry.fallback:
+        return engine
     missing = engine.available()
-    if missing and settings.engine != "piper":
-        if not fallback:
+    backup = ENGINES.fallback() if fallback else None
+    if missing:
+        if backup is None:
             raise BackendError(f"The {engine.name} voice is not available here: {missing}.")
-        piper = _ENGINES["piper"](settings)
-        wrapped = FallbackTTS(engine, piper)
-        wrapped.failed = missing
-        wrapped.notes.append(f"The {engine.name} voice is not available ({missing}); used piper.")
-        return wrapped
-    if engine.online and fallback:
-        return FallbackTTS(engine, _ENGINES["piper"](settings))
+        return FallbackTTS(engine, backup.factory(settings), unavailable=missing)
+    if not entry.offline and backup is not None:
+        return FallbackTTS(engine, backup.factory(settings))
     return engine
 
 
-def voices_for_hosts(
-    engine: TTSEngine, settings: TTSSettings | None = None
-) -> tuple[VoiceSpec, VoiceSpec]:
+def voices_for_hosts(engine: TTSEngine, settings: TTSSettings) -> tuple[VoiceSpec, VoiceSpec]:
     """Host A and host B voices: the engine's defaults unless the settings name others."""
     a, b = engine.default_voices()
-    if settings is not None and settings.voice_a:
+    if settings.voice_a:
         a = VoiceSpec(settings.voice_a, a.speed, a.pitch)
-    if settings is not None and settings.voice_b:
+    if settings.voice_b:
         b = VoiceSpec(settings.voice_b, b.speed, b.pitch)
     return a, b
 
@@ -130,7 +140,7 @@ def _openai(settings: TTSSettings) -> TTSEngine:
     return OpenAISpeechEngine(settings.base_url, key)
 
 
-register_tts("piper", _piper)
-register_tts("espeak", _espeak)
-register_tts("edge", _edge)
-register_tts("openai", _openai)
+register_tts("piper", _piper, offline=True, fallback=True)
+register_tts("espeak", _espeak, offline=True)
+register_tts("edge", _edge, offline=False)
+register_tts("openai", _openai, offline=False)
