@@ -5,6 +5,7 @@ and front matter marked; title and author read from the pages when the metadata 
 from __future__ import annotations
 
 import io
+import re
 import time
 
 import pytest
@@ -165,7 +166,8 @@ def test_free_culture_without_its_outline_finds_the_same_chapters() -> None:
     writer.write(buf)
     source = parse_bytes(buf.getvalue(), "free-culture-no-outline.pdf")
     truth = parse_bytes(FREE_CULTURE.read_bytes(), FREE_CULTURE.name)
-    want = [c.page_start for c in truth.chapters if c.title.startswith("Chapter ")]
+    # the outline names them "Chapter 1: Creators", '2: "Mere Copyists"' ... "14: Eldred II"
+    want = [c.page_start for c in truth.chapters if re.match(r"(Chapter )?\d+: ", c.title)]
     got = [c.page_start for c in source.chapters if c.title.startswith("CHAPTER ")]
     assert len(want) == 14 and got == want
     titles = [c.title for c in source.chapters]
