@@ -156,7 +156,9 @@ def detect(
 
 
 _REFS_HEAD = re.compile(r"^(references|bibliography|works cited|literature cited)$", re.I)
-_REF_ENTRY = re.compile(r"^(\[\d{1,3}\]|\d{1,3}\.\s+[A-Z]|[A-Z][\w'’-]+,\s+(?:[A-Z]\.|[A-Z][a-z]+))")
+_REF_ENTRY = re.compile(
+    r"^(\[\d{1,3}\]|\d{1,3}\.\s+[A-Z]|[A-Z][\w'’-]+,\s+(?:[A-Z]\.|[A-Z][a-z]+))"
+)
 
 
 def _bibliography_follows(texts: Sequence[str], i: int) -> bool:
