@@ -210,7 +210,9 @@ def _speaker(doc: Any) -> str | None:
         if token.lower_ in SAY_WORDS:
             for child in token.children:
                 if child.dep_ == "nsubj" and child.pos_ in ("PROPN", "NOUN"):
-                    return doc[child.left_edge.i : child.i + 1].text
+                    span = doc[child.left_edge.i : child.i + 1].text
+                    if len(span.split()) <= 4 and not re.search(r"[“”\"!?,]", span):
+                        return span
     return None
 
 
@@ -257,6 +259,8 @@ def _gist(doc: Any, subject: str | None) -> str | None:
             tokens |= set(range(child.i, child.right_edge.i + 1))
             break
     ordered = sorted(tokens)
+    if ordered[0] != keep[0].left_edge.i:
+        return None  # "down went Alice": inverted order makes no clean restatement
     if len(ordered) < 4 or not any(
         c.dep_ in ("dobj", "attr", "acomp", "prep", "oprd") for c in root.children
     ):
@@ -264,6 +268,8 @@ def _gist(doc: Any, subject: str | None) -> str | None:
     if len(ordered) > 12 or ordered[-1] - ordered[0] + 1 != len(ordered):
         return None
     words = doc[ordered[0] : ordered[-1] + 1].text.strip(" ,;:“”\"'")
+    if re.search(r"[()\[\]“”\"]", words):
+        return None
     if any(
         t.lower_ in ("i", "me", "my", "we", "us", "our", "you")
         for t in doc[ordered[0] : ordered[-1] + 1]
@@ -300,7 +306,11 @@ def _make_beat(
         if not speaker:
             return None  # a line of dialogue nobody said, as far as the listener knows
         said = " ".join(re.findall(r"[“\"]([^”\"]+)[”\"]", text)).strip(" ,")
-        if len(said.split()) < 4 or said.rstrip(" ,").endswith(("?", "-", "—")):
+        if (
+            len(said.split()) < 4
+            or said.rstrip(" ,").endswith(("?", "-", "—"))
+            or not said[:1].isupper()
+        ):
             return None  # a question or a broken-off line of dialogue
         text = f'{speaker[0].upper() + speaker[1:]} says: "{said.rstrip(",")}"'
         role, subject, quoted = "dialogue", speaker, True
@@ -352,9 +362,9 @@ def _resolve_start(
         return None
     prev_text = previous.text.strip()
     if start in ("he", "she", "his", "her", "him"):
-        names = [n for n in _names(previous) if " " not in n or n.startswith("the ")]
+        people = list(dict.fromkeys(e.text for e in previous.ents if e.label_ == "PERSON"))
         subject = _subject_name(previous)
-        name = subject or (names[0] if len(set(names)) == 1 else None)
+        name = subject if subject in people else (people[0] if len(people) == 1 else None)
         if name:
             word = text.split(" ", 1)
             replacement = name + "'s" if start in ("his", "her") else name

@@ -91,8 +91,11 @@ def _pick(beats: list[Beat], budget: int, used: set[str]) -> list[Beat]:
     picked: list[Beat] = []
     spent = 0
     for beat in sorted(beats, key=lambda b: -b.score):
-        if beat.text in used:
+        if beat.text in used or line_problem(beat.text, beat.text):
             continue
+        if any(beat.printed in u or u in beat.printed for u in used):
+            continue  # a sentence already said inside a two-sentence beat
+        used.add(beat.printed)
         cost = beat.words + HOST_B_WORDS
         if spent + cost > budget * 1.1 and picked:
             continue
@@ -137,7 +140,14 @@ def _compose(
                 _say(turns, a, " ".join(x for x in (lead, beat.text) if x), beat, number)
                 continue
             runs_on = i > 0 and _runs_on(beats[i - 1], beat) and not name
-            if i > 0 and not (runs_on and turns[-1].speaker == a and len(turns) % 3):
+            runs_on = runs_on and turns[-1].speaker == a and count_words(turns[-1].text) < 60
+            if runs_on:
+                turns[-1].text += " " + beat.text  # the text's very next sentence
+                turns[-1].passage_ids = list(
+                    dict.fromkeys([*turns[-1].passage_ids, beat.passage.id])
+                )
+                continue
+            if i > 0 or turns[-1].speaker == a:
                 host_b = _host_b_line(lines, beats[i - 1], beat, name, returning, debate, a, b)
                 turns.append(Turn(b, host_b or lines.backchannel(beat), [beat.passage.id], number))
             intro = lines.description(name, dig.descriptions) if name else ""
@@ -217,8 +227,14 @@ def _returning(beat: Beat, seen: dict[str, int], now: int) -> str | None:
     return None
 
 
+def tidy_title(title: str) -> str:
+    """'“I—DOWN THE RABBIT-HOLE”' -> 'I: Down The Rabbit-Hole', for saying aloud."""
+    title = re.sub(r"[“”\"]", "", title).replace("—", ": ")
+    return re.sub(r"\b([A-Z])([A-Z'-]{2,})\b", lambda m: m.group(1) + m.group(2).lower(), title)
+
+
 def _segment_question(segment: Segment, number: int) -> str:
-    spoken = re.sub(r"[“”\"]", "", segment.spoken)
+    spoken = tidy_title(segment.spoken)
     spoken = re.sub(r"\b\d+(\.\d+)*\.?\s+", "", spoken)  # "4.1 Nesting" -> "Nesting"
     spoken = spoken.strip().rstrip(".:")
     if number == 1:
@@ -230,7 +246,7 @@ def _intro(material: Material, request: PodcastRequest, previously: str) -> str:
     a, b = request.hosts
     source = material.source
     intro = f"Welcome to Folio. I'm {a}" + ("." if request.kind.one_host else f", here with {b}.")
-    intro += f" Today: {material.label} of {source.title}"
+    intro += f" Today: {tidy_title(material.label)} of {source.title}"
     intro += f" by {', '.join(source.authors)}." if source.authors else "."
     if request.focus:
         intro += f" We'll focus on {request.focus.rstrip('.')}."
@@ -243,7 +259,8 @@ def _closing(
     told: list[Beat], titles: list[str], a: str, b: str, one_host: bool, segment: int
 ) -> list[Turn]:
     """A recap of 3-5 things that happened or were claimed, each with its passage."""
-    best = sorted(sorted(told, key=lambda x: -x.score)[:5], key=lambda x: x.order)
+    plain = [x for x in told if not x.quoted]  # what happened, not who said what
+    best = sorted(sorted(plain, key=lambda x: -x.score)[:5], key=lambda x: x.order)
     points = [(x.gist or x.text).rstrip(".") for x in best if (x.gist or x.words <= 25)]
     points = [p for p in points if not line_problem(p, "")][:5]
     if len(points) >= 2:

@@ -89,7 +89,11 @@ class HostLines:
                 line = self._fresh(next(self.story).format(name=beat.subject))
                 if line:
                     return line
-        if beat.term:
+        if (
+            beat.term
+            and beat.term != beat.subject
+            and beat.term.lower() != f"the {beat.subject}".lower()
+        ):
             for _ in range(len(_TERM_QUESTIONS)):
                 line = self._fresh(next(self.terms).format(term=beat.term))
                 if line:
@@ -109,7 +113,9 @@ class HostLines:
         if reaction:
             return f"{reaction} {next(self.prompts)}"
         if beat.subject and beat.subject == previous.subject and not self.paper:
-            return self.reaction(previous) or self.question(beat, new_name=None, returning=None)
+            term = None if beat.term in (beat.subject, f"the {beat.subject}") else beat.term
+            same = Beat(**{**beat.__dict__, "subject": None, "term": term})  # something else
+            return self.reaction(previous) or self.question(same, new_name=None, returning=None)
         return self.question(beat, new_name=None, returning=None) or self.reaction(previous)
 
     def reaction(self, beat: Beat) -> str | None:
