@@ -1,11 +1,20 @@
-"""`folio eval retrieval | qa`: measure the product on question sets nobody here wrote."""
+"""`folio eval retrieval | qa | podcast`: measure the product on question sets nobody here
+wrote, and podcast scripts against hand-written key points."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pipelines.cli.common import print_json
+from pipelines.cli.common import cli_settings, print_json
+from pipelines.errors import FolioError
+
+if TYPE_CHECKING:
+    from pipelines.evaluation.podcast_eval import KeyPoints
+    from pipelines.types import Script, Source
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -18,19 +27,121 @@ def register(commands: argparse._SubParsersAction) -> None:
     r.set_defaults(handler=cmd_eval_retrieval)
 
     q = kinds.add_parser("qa", help="answer containment, abstention and latency")
-    q.add_argument("--questions", required=True, type=Path, help="JSONL of questions")
+    q.add_argument(
+        "--questions",
+        required=True,
+        type=Path,
+        action="append",
+        help="JSONL of questions (repeat for several files, e.g. the dev and test splits)",
+    )
+    q.add_argument(
+        "--details", type=Path, help="write every question's answer, verdict and citations"
+    )
+    q.add_argument(
+        "--no-retrieval", action="store_true", help="skip recall@5/MRR per retrieval leg"
+    )
     q.set_defaults(handler=cmd_eval_qa)
+
+    pc = kinds.add_parser(
+        "podcast", help="junk, coherence, dangling lines, variety and key-point coverage"
+    )
+    pc.add_argument("--points", required=True, type=Path, help="folder of key-point JSON files")
+    pc.add_argument("--split", choices=("dev", "test"), help="only the files of this split")
+    pc.add_argument(
+        "--scripts", type=Path, help="score the scripts here (NAME.json) instead of writing them"
+    )
+    pc.add_argument("--details", type=Path, help="write every script with its flagged turns")
+    pc.add_argument("--minutes", type=float, help="episode length (default: each file's)")
+    pc.add_argument(
+        "--sources", type=Path, help="folder the docs are relative to (default ../shared/sources)"
+    )
+    pc.set_defaults(handler=cmd_eval_podcast)
 
 
 def cmd_eval_retrieval(args: argparse.Namespace) -> int:
     from pipelines.evaluation.retrieval_eval import evaluate_retrieval
 
-    print_json(evaluate_retrieval(args.passages, args.queries))
+    print_json(evaluate_retrieval(args.passages, args.queries, settings=cli_settings(args)))
     return 0
 
 
 def cmd_eval_qa(args: argparse.Namespace) -> int:
     from pipelines.evaluation.qa_eval import evaluate_qa
 
-    print_json(evaluate_qa(args.questions))
+    print_json(
+        evaluate_qa(
+            args.questions,
+            settings=cli_settings(args),
+            details=args.details,
+            retrieval=not args.no_retrieval,
+        )
+    )
     return 0
+
+
+def cmd_eval_podcast(args: argparse.Namespace) -> int:
+    """Score each key-point file's script: written now with the current writer into a
+    temporary workspace, or read from --scripts DIR/NAME.json."""
+    from pipelines.evaluation import podcast_eval as pe
+    from pipelines.podcast.script_doc import load_script
+
+    files = pe.key_point_files(args.points, args.split)
+    if args.scripts is not None:
+        paths = {k.name: args.scripts / f"{k.name}.json" for k in files}
+        for name in (n for n, path in paths.items() if not path.is_file()):
+            print(f"folio: no script {name}.json in {args.scripts}; skipped", file=sys.stderr)
+        files = [k for k in files if paths[k.name].is_file()]
+        if not files:
+            raise FolioError(f"{args.scripts} has no script named after a key-point file.")
+        scripts = {k.name: load_script(paths[k.name]) for k in files}
+    else:
+        scripts = _write_scripts(files, args.sources or default_sources(), args.minutes)
+    rows = [{"name": k.name, **pe.score_script(scripts[k.name], k.points)} for k in files]
+    if args.details is not None:
+        text = "".join(pe.script_details(k.name, scripts[k.name], k.points) for k in files)
+        args.details.write_text(f"# Podcast evaluation\n\n{text}", "utf-8")
+    print_json({"scripts": rows, "mean": pe.mean_scores(rows)})
+    return 0
+
+
+def default_sources() -> Path:
+    """../shared/sources next to the repository root (as tests/sources.py finds it)."""
+    return (Path(__file__).resolve().parents[2].parent / "shared" / "sources").resolve()
+
+
+def _chapter_indexes(source: Source, title: str) -> list[int] | None:
+    """The chapter whose normalised title is `title` (else contains it); None for "whole"."""
+    from pipelines.evaluation.qa_eval import normalise
+
+    wanted = normalise(title)
+    if wanted in ("", "whole"):
+        return None
+    exact = [c.index for c in source.chapters if normalise(c.title) == wanted]
+    loose = [c.index for c in source.chapters if wanted in normalise(c.title)]
+    if not exact and not loose:
+        raise FolioError(f"'{source.title}' has no chapter titled '{title}'.")
+    return (exact or loose)[:1]
+
+
+def _write_scripts(
+    files: list[KeyPoints], sources: Path, minutes: float | None
+) -> dict[str, Script]:
+    """Ingest each doc into one temporary workspace and write its script with the current
+    writer and default settings (offline unless FOLIO_LLM__* says otherwise)."""
+    from pipelines.podcast.request import PodcastRequest
+    from pipelines.podcast.script import write_script
+    from pipelines.settings import Settings
+    from pipelines.workspace import library
+    from pipelines.workspace.store import Workspace
+
+    scripts: dict[str, Script] = {}
+    with tempfile.TemporaryDirectory(prefix="folio-eval-podcast-") as tmp:
+        settings = Settings(home=Path(tmp))
+        ws = Workspace(Path(tmp), settings=settings)
+        for kp in files:
+            source = library.add_file(ws, sources / kp.doc, settings=settings).source
+            chapters = _chapter_indexes(source, kp.chapter)
+            request = PodcastRequest(source.id, chapters, minutes=minutes or kp.minutes)
+            scripts[kp.name] = write_script(ws, request, settings=settings)
+            print(f"folio: wrote the script for {kp.name}", file=sys.stderr)
+    return scripts
