@@ -20,7 +20,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from pipelines.cli import library_cmds
+    from pipelines.cli import archive_cmds, eval_cmds, library_cmds, podcast_cmds, qa_cmds
 
     parser = argparse.ArgumentParser(
         prog="folio", description="Folio: read, ask, summarise and listen to your documents."
@@ -28,23 +28,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--home", help="workspace folder (default: FOLIO_HOME or ~/.folio)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (library_cmds, *_optional_modules()):
+    for module in (library_cmds, qa_cmds, podcast_cmds, eval_cmds, archive_cmds):
         module.register(commands)
     return parser
-
-
-def _optional_modules() -> list:
-    """Command groups of later capabilities; each registers itself when present."""
-    import importlib
-
-    found = []
-    for name in ("qa_cmds", "podcast_cmds", "eval_cmds", "archive_cmds"):
-        try:
-            found.append(importlib.import_module(f"pipelines.cli.{name}"))
-        except ModuleNotFoundError as exc:
-            if exc.name != f"pipelines.cli.{name}":
-                raise
-    return found
 
 
 def main(argv: Sequence[str] | None = None) -> int:
