@@ -44,6 +44,7 @@ UPLOAD_NONCE = "upload_nonce"  # int: bumps to empty the file uploader after a b
 SEEN_JOBS = "seen_jobs"  # set[str]: finished jobs whose result the page already handled
 ACTIVE_JOBS = "active_jobs"  # dict[kind, job id]: work this session started and is watching
 LATEST_EPISODE = "latest_episode"  # str | None: the episode this session rendered last
+SHOW_PLAYER = "show_player"  # bool: scroll to the player once (a render just finished)
 SAMPLES_CHECKED = "samples_checked"  # bool
 CLOSEST = "closest_passages"  # dict[chat entry id, list[dict]]: "don't say" answers' nearest text
 FLASH = "flash"  # list[tuple[where, kind, text]]: messages from callbacks, shown once
@@ -254,8 +255,13 @@ def latest_episode() -> str | None:
     return st.session_state.get(LATEST_EPISODE)
 
 
-def set_latest_episode(episode_id: str | None) -> None:
+def set_latest_episode(episode_id: str | None, *, show: bool = False) -> None:
     st.session_state[LATEST_EPISODE] = episode_id
+    st.session_state[SHOW_PLAYER] = show
+
+
+def pop_show_player() -> bool:
+    return bool(st.session_state.pop(SHOW_PLAYER, False))
 
 
 # -- jobs and uploads ------------------------------------------------------------------

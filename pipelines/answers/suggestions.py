@@ -65,6 +65,15 @@ def _as_written(term: str, text: str) -> str:
     return form[0].lower() + form[1:] if form.lower().startswith("the ") else form
 
 
+def _topic(term: str, text: str) -> str:
+    """A term as the object of "say about …": names as written, common nouns with "the"
+    ('exhibit' -> 'the exhibit', 'Filby' -> 'Filby')."""
+    form = _as_written(term, text)
+    if form[:1].islower() and not form.startswith("the "):
+        return f"the {form}"
+    return form
+
+
 def offline_questions(source: Source, chapter: Chapter | None, n: int = 5) -> list[str]:
     chapters = (
         [chapter] if chapter else [c for c in source.chapters if c.kind.is_body and c.word_count]
@@ -73,6 +82,9 @@ def offline_questions(source: Source, chapter: Chapter | None, n: int = 5) -> li
     names = Counter(m for m in _NAME.findall(text) if m not in _COMMON_CAPS)
     if chapter:
         where = chapter_name(chapter.title)
+        numbered = re.match(r"(\d+(?:\.\d+)*)\.?\s+\S", chapter.title)
+        if numbered and source.kind != SourceKind.BOOK:  # '2. Overview: …' -> 'section 2'
+            where = f"section {numbered.group(1)}"
     else:
         where = f"this {source.kind}" if source.kind != SourceKind.BOOK else source.title
     questions = []
@@ -80,7 +92,9 @@ def offline_questions(source: Source, chapter: Chapter | None, n: int = 5) -> li
         questions = [
             f"Who is {_as_written(name, text)}?"
             for name, count in names.most_common(3)
-            if count >= 3 and _as_written(name, text)[-len(name) :] == name
+            if count >= 3
+            and _as_written(name, text)[-len(name) :] == name
+            and name.lower() not in source.title.lower()  # the book's title is no one
         ][:2]
     target = chapter or max(chapters, key=lambda c: c.word_count)
     for term in _distinctive_terms(target, source, 6):
@@ -88,8 +102,9 @@ def offline_questions(source: Source, chapter: Chapter | None, n: int = 5) -> li
             break
         if set(term.split()) & _REPORTING:
             continue
-        if not any(term.rstrip("s") in q.lower() for q in questions):
-            questions.append(f"What does {where} say about {_as_written(term, text)}?")
+        asked = " ".join(questions).lower()
+        if not any(word.rstrip("s") in asked for word in term.split()):
+            questions.append(f"What does {where} say about {_topic(term, text)}?")
     if len(questions) < n:
         questions.append(f"What is the main idea of {where}?")
     return questions[:n]

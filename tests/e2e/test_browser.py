@@ -1,6 +1,8 @@
-"""The whole path in a real browser: upload a book, tick a chapter, ask and see a cited
-answer, open the citation in the reader, write and render a short podcast, play it and
-download the MP3. Screenshots of each step go to test-artifacts/e2e/.
+"""The whole path in a real browser: the first-run screen, upload a book (it opens), tick
+a chapter, ask and see a cited answer, a "don't say" answer and another question, open a
+citation in the reader (sentence marked), reload (same place), choose voices in Settings,
+write and render a short podcast (the episode has those voices), play it and download
+the MP3. Screenshots of each step go to test-artifacts/e2e/.
 
 Streamlit draws over a websocket, so every step waits for an element, never a fixed time.
 """
@@ -39,35 +41,55 @@ def _nav(page, view: str) -> None:
     _idle(page)
 
 
+def _pick(page, label: str, option: str) -> None:
+    """Choose `option` in the Streamlit selectbox labelled `label` (type it, then Enter)."""
+    box = page.get_by_test_id("stMain").get_by_test_id("stSelectbox").filter(has_text=label)
+    _idle(page)
+    box.first.click()
+    field = box.first.locator("input")
+    field.fill(option)
+    page.get_by_role("option", name=option, exact=True).first.wait_for()
+    field.press("Enter")
+    _idle(page)
+
+
+def _no_failure(page) -> None:
+    assert page.get_by_text("Something went wrong").count() == 0, "a screen failed"
+
+
 def test_read_ask_listen(app_url: str, page, artifacts: Path) -> None:
     page.set_default_timeout(60_000)
     page.goto(app_url)
     sidebar = page.get_by_test_id("stSidebar")
+    main = page.get_by_test_id("stMain")
     sidebar.get_by_text("Library", exact=True).wait_for()
+    main.get_by_text("Welcome to Folio").wait_for()
+    main.get_by_role("button", name="Add the sample library").wait_for()
+    _idle(page)
     _shot(page, artifacts, "01-first-run")
 
-    # upload the book (several files are accepted; one is enough here)
+    # upload the book: when it is in, it opens in the reader by itself
     sidebar.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
         str(TIME_MACHINE)
     )
-    sidebar.get_by_text("The Time Machine", exact=False).first.wait_for(timeout=LONG)
-    sidebar.get_by_test_id("stAlertContentSuccess").first.wait_for(timeout=LONG)
+    main.get_by_test_id("stSelectbox").filter(has_text="Chapter").wait_for(timeout=LONG)
     _idle(page)
-    _shot(page, artifacts, "02-uploaded")
+    assert main.get_by_text("The Time Machine").first.is_visible()
+    _no_failure(page)
+    _shot(page, artifacts, "02-uploaded-opens-the-book")
 
-    # open the book in the library and tick chapter I
+    # tick chapter I in the library (numbered as `folio chapters` numbers it)
     book = sidebar.locator("[data-testid='stExpander']").filter(has_text="The Time Machine")
     if not book.get_by_text("Select all chapters").is_visible():
         book.locator("summary").first.click()
-    box = book.get_by_test_id("stCheckbox").filter(has=page.get_by_text("I", exact=True)).first
-    box.wait_for()
-    box.click()
+    box = book.get_by_test_id("stCheckbox").filter(has=page.get_by_text(" · I", exact=False))
+    box.first.wait_for()
+    box.first.click()
     _idle(page)
     _shot(page, artifacts, "03-chapter-ticked")
 
-    # ask, and see a cited answer
+    # ask, see a cited answer; then a question the chapter doesn't answer; then ask again
     _nav(page, "Ask")
-    main = page.get_by_test_id("stMain")
     main.get_by_text("Scope:").first.wait_for()
     chat = main.get_by_test_id("stChatInputTextArea")
     chat.fill("What was the model machine made of?")
@@ -78,34 +100,73 @@ def test_read_ask_listen(app_url: str, page, artifacts: Path) -> None:
     assert main.get_by_test_id("stChatMessage").count() >= 2
     _shot(page, artifacts, "04-cited-answer")
 
-    # a citation opens the reader at the passage
-    cite.click()
+    chat.fill("What is the capital of France?")
+    chat.press("Enter")
+    main.get_by_text("don't say").first.wait_for(timeout=LONG)
+    _idle(page)
+    _no_failure(page)
+    chat.fill("Who was Filby?")
+    chat.press("Enter")
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=\"stChatMessage\"]').length >= 6",
+        timeout=LONG,
+    )
+    _idle(page)
+    _no_failure(page)
+    _shot(page, artifacts, "05-dont-say-then-ask-again")
+
+    # a citation opens the reader at the passage, with the quoted sentence marked
+    main.get_by_role("button", name="[1]").first.click()
     page.locator(".st-key-reader_cited").wait_for()
     _idle(page)
     page.wait_for_function(  # scrolled to the passage: it is on screen
         "() => { const r = document.querySelector('.st-key-reader_cited')"
         ".getBoundingClientRect(); return r.top < innerHeight && r.bottom > 0; }"
     )
-    _shot(page, artifacts, "05-reader-citation")
+    marks = page.locator(".st-key-reader_cited [style*='background']")
+    assert marks.count() >= 1, "the cited sentence is highlighted"
+    _shot(page, artifacts, "06-reader-citation")
 
     page.set_viewport_size(NARROW)
-    _shot(page, artifacts, "06-reader-narrow")
+    _shot(page, artifacts, "07-reader-narrow")
     page.set_viewport_size(WIDE)
+
+    # a reload opens the same book, the same ticked chapter and the same chapter
+    page.reload()
+    main.get_by_test_id("stSelectbox").filter(has_text="Chapter").wait_for(timeout=LONG)
+    _idle(page)
+    assert "source=" in page.url and "chapters=" in page.url
+    assert main.get_by_role("heading", name="I", exact=True).is_visible()
+    ticked = book.get_by_test_id("stCheckbox").filter(has=page.get_by_text(" · I", exact=False))
+    assert ticked.first.locator("input").is_checked()
+    _shot(page, artifacts, "08-after-reload")
 
     if importlib.util.find_spec("pipelines.podcast.episodes") is None:
         pytest.skip("pipelines.podcast.episodes (audio rendering) is not there yet")
 
-    # a short podcast: half a minute, brief format
+    # voices chosen in Settings are the voices of the episode
+    _nav(page, "Settings")
+    _pick(page, "Speech engine", "espeak")
+    _pick(page, "First host's voice", "en-gb")
+    _pick(page, "Second host's voice", "en-us+f3")
+    _shot(page, artifacts, "09-settings-voices")
+
+    # a short podcast: half a minute
     _nav(page, "Podcast")
     thumb = main.get_by_role("slider").first
     thumb.focus()
     thumb.press("Home")  # 0.5 minutes
     _idle(page)
+    _nav(page, "Reader")
+    _nav(page, "Podcast")
+    assert main.get_by_text("0.5").first.is_visible(), "the length is kept across screens"
     main.get_by_role("button", name="Write script").click()
     main.get_by_role("button", name="Render audio").wait_for(timeout=LONG)
     _idle(page)
-    _shot(page, artifacts, "07-script")
+    _shot(page, artifacts, "10-script")
     main.get_by_role("button", name="Render audio").click()
+    main.get_by_test_id("stProgress").first.wait_for(timeout=LONG)
+    _shot(page, artifacts, "11-recording-progress")
     main.locator("audio").first.wait_for(state="attached", timeout=LONG)
     _idle(page)
     duration = page.wait_for_function(
@@ -115,8 +176,14 @@ def test_read_ask_listen(app_url: str, page, artifacts: Path) -> None:
         timeout=60_000,
     ).json_value()
     assert duration > 1
+    assert main.get_by_text("en-gb", exact=False).first.is_visible()
+    assert main.get_by_text("en-us+f3", exact=False).first.is_visible()
     page.evaluate("() => document.querySelector('audio').play().catch(() => null)")
-    _shot(page, artifacts, "08-episode")
+    page.wait_for_function(  # the new episode's player is brought into view
+        "() => { const r = document.querySelector('.st-key-studio_player')"
+        ".getBoundingClientRect(); return r.top < innerHeight && r.bottom > 0; }"
+    )
+    _shot(page, artifacts, "12-episode")
 
     with page.expect_download() as download_info:
         main.get_by_role("button", name="Download MP3").first.click()
@@ -126,6 +193,7 @@ def test_read_ask_listen(app_url: str, page, artifacts: Path) -> None:
     assert saved.stat().st_size > 1000 and (
         head == b"ID3" or head[:2] in (b"\xff\xfb", b"\xff\xf3")
     )
+    assert main.get_by_role("button", name="Subtitles (VTT)").first.is_visible()
 
     page.set_viewport_size(NARROW)
-    _shot(page, artifacts, "09-studio-narrow")
+    _shot(page, artifacts, "13-studio-narrow")

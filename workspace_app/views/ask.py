@@ -27,7 +27,10 @@ def notebook_name(scope: Scope) -> str:
 def closest_passage(hit: dict[str, Any], key: str) -> None:
     """One of the passages nearest to a question the chapters don't answer."""
     with st.container(horizontal=True, gap="small", vertical_alignment="center"):
-        st.caption(f"Closest: “{escape_md(short(hit['text'], 200))}”")
+        quote = short(hit["text"], 200)
+        if not quote.startswith(("“", '"', "‘")):
+            quote = f"“{quote}”"
+        st.caption(f"Closest: {escape_md(quote)}")
         st.button(
             "Open",
             key=key,

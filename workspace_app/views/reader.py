@@ -37,7 +37,8 @@ SCROLL_JS = """<script>
 
 def _marked(text: str, span: tuple[int, int]) -> str:
     a, b = span
-    return f"{escape_md(text[:a])}:orange-background[{escape_md(text[a:b])}]{escape_md(text[b:])}"
+    quoted = escape_md(text[a:b].strip())
+    return f"{escape_md(text[:a])}:orange-background[**{quoted}**] {escape_md(text[b:].lstrip())}"
 
 
 def _cited_block(blocks: list[Block], quote: str) -> tuple[int, tuple[int, int]] | None:

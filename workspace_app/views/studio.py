@@ -22,6 +22,19 @@ from workspace_app.components.script_editor import script_editor
 from workspace_app.components.text import escape_md
 from workspace_app.views import episodes as episodes_view
 
+PLAYER_KEY = "studio_player"
+# Scroll the newest episode's player into view. No document text goes in here.
+SCROLL_JS = """<script>
+(function () {
+  let tries = 0;
+  const find = () => {
+    const el = document.querySelector(".st-key-PLAYER_KEY");
+    if (el) { el.scrollIntoView({block: "start"}); return; }
+    if (tries++ < 40) setTimeout(find, 100);
+  };
+  setTimeout(find, 150);
+})();
+</script>""".replace("PLAYER_KEY", PLAYER_KEY)
 FORMAT_NAMES = {"deep-dive": "Deep dive", "brief": "Brief", "debate": "Debate"}
 
 
@@ -159,7 +172,7 @@ def _finished_render(ws: Workspace) -> None:
     ids = (job.payload.get("result") or {}).get("episodes") or []
     if not ids:
         return
-    state.set_latest_episode(ids[0])
+    state.set_latest_episode(ids[0], show=True)
     api = episodes_view.episodes_api()
     try:
         episode = api.get_episode(ws, ids[0]) if api else None
@@ -169,7 +182,7 @@ def _finished_render(ws: Workspace) -> None:
         return
     if note := voice_note(job.payload.get("requested") or {}, episode):
         state.flash(note, "warning")
-    st.toast("The episode is ready: the player is at the top.", icon="🎧")
+    st.toast("The episode is ready.", icon="🎧")
 
 
 def _editor(ws: Workspace) -> None:
@@ -222,7 +235,10 @@ def draw(ws: Workspace) -> None:
         getattr(st, kind)(message)
     top = _top_episode(ws, source)
     if top is not None:
-        episodes_view.episode_card(ws, top, key_prefix="top")
+        with st.container(key=PLAYER_KEY):
+            episodes_view.episode_card(ws, top, key_prefix="top")
+        if state.pop_show_player():  # a render just finished: bring its player into view
+            st.html(SCROLL_JS, unsafe_allow_javascript=True)
     chapters = _chapters(source)
     names = [chapter_name(source.chapter(i).title) for i in chapters]
     about = names[0] if len(names) == 1 else f"{len(names)} chapters ({names[0]} to {names[-1]})"
