@@ -21,6 +21,9 @@ def count_words(text: str) -> int:
     return len(_WORD.findall(text))
 
 
+CAPTIONS_MARKER = "[Figure and table captions]"  # a chapter's moved captions follow this line
+
+
 class SourceKind(StrEnum):
     BOOK = "book"
     PAPER = "paper"

@@ -13,6 +13,7 @@ import json
 import logging
 from dataclasses import asdict
 
+from pipelines.answers import digest_summaries
 from pipelines.answers.citations import build_context, resolve_citations
 from pipelines.errors import BackendError
 from pipelines.llm.base import LLM, Message
@@ -96,18 +97,6 @@ def _bullets(
     )
 
 
-def _sentences_for(chapter: Chapter) -> int:
-    return max(3, min(8, chapter.word_count // 900 + 2))
-
-
-def extractive_chapter_summary(ws: Workspace, source: Source, chapter: Chapter) -> Summary:
-    passages = ws.passages_for(chapter_ids=[chapter.id])
-    picked = in_reading_order(rank_key_sentences(passages, _sentences_for(chapter)))
-    return _bullets(
-        "chapter", f"Summary of {chapter_name(chapter.title)}", picked, {chapter.id: chapter}
-    )
-
-
 def _body(source: Source) -> list[Chapter]:
     return [c for c in source.chapters if c.kind.is_body and c.word_count > 0] or [
         c for c in source.chapters if c.word_count > 0
@@ -123,28 +112,6 @@ def extractive_source_summary(ws: Workspace, source: Source, limit: int = 10) ->
             candidates.append((s.text, s.passage, s.chapter_offset))
     picked = in_reading_order(rank_candidates(candidates, limit))
     return _bullets("source", f"Summary of {source.title}", picked, chapters)
-
-
-def extractive_brief(ws: Workspace, source: Source) -> Summary:
-    """Key sentences per section, under the section's title."""
-    out: list[str] = []
-    citations: list[Citation] = []
-    for chapter in _body(source):
-        sentences = in_reading_order(
-            rank_key_sentences(ws.passages_for(chapter_ids=[chapter.id]), 2)
-        )
-        if not sentences:
-            continue
-        lines, cited = _cite(sentences, {chapter.id: chapter}, start=len(citations) + 1)
-        citations += cited
-        out.append(f"**{chapter.title}**\n" + "\n".join(f"- {line}" for line in lines))
-    return Summary(
-        kind="brief",
-        title=f"Brief: {source.title}",
-        text="\n\n".join(out),
-        citations=citations,
-        backend="extractive",
-    )
 
 
 # -- with a language model -------------------------------------------------------------
@@ -275,9 +242,12 @@ def _compute(
 
     def offline() -> Summary:
         if target is not None:
-            return extractive_chapter_summary(ws, source, target)
+            chapters = source.expand([target.index])
+            return digest_summaries.chapter_summary(
+                ws, source, chapters, digest_summaries.summary_title(target)
+            )
         if kind == "brief":
-            return extractive_brief(ws, source)
+            return digest_summaries.paper_brief(ws, source, _body(source))
         return extractive_source_summary(ws, source)
 
     if not llm.generates:

@@ -21,7 +21,15 @@ from pipelines.ingest import book_headings, kinds, pdf_meta, sections
 from pipelines.ingest.pdf_layout import Line, page_lines
 from pipelines.ingest.pdf_outline import OutlineEntry, read_outline, structures_document
 from pipelines.settings import Settings
-from pipelines.types import Chapter, ChapterKind, PageSpan, Source, SourceKind, count_words
+from pipelines.types import (
+    CAPTIONS_MARKER,
+    Chapter,
+    ChapterKind,
+    PageSpan,
+    Source,
+    SourceKind,
+    count_words,
+)
 
 log = logging.getLogger(__name__)
 # pypdf warns loudly (and per glyph) about fonts it half-understands; the text is fine.
@@ -33,7 +41,6 @@ MIN_WORDS_BEFORE = 20  # fewer words above a heading on its page: a running head
 _HYPHEN_END = re.compile(r"\w-$")
 _CAPTION_START = re.compile(r"^(fig(ure)?\.?|table|tab\.)\s*\d+[a-z]?\s*[.:|—–]\s*\S", re.I)
 MAX_CAPTION_LINES = 8
-CAPTIONS_MARKER = "[Figure and table captions]"  # the chapter's captions follow this line
 
 
 @dataclass

@@ -20,7 +20,7 @@ def ws(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     return Workspace(tmp_path_factory.mktemp("summary-home"))
 
 
-def test_chapter_summary_is_cited_key_sentences_in_order(ws: Workspace) -> None:
+def test_chapter_summary_says_what_happens_in_order(ws: Workspace) -> None:
     book = library.add_file(ws, TIME_MACHINE, settings=ws.settings).source
     chapter = next(c for c in book.chapters if c.title == "I")
     summary = summarize(ws, book.id, chapter=chapter.index, settings=ws.settings)
@@ -31,6 +31,8 @@ def test_chapter_summary_is_cited_key_sentences_in_order(ws: Workspace) -> None:
     assert all(c.chapter_title == "I" and c.quote in flat for c in summary.citations)
     offsets = [flat.find(c.quote) for c in summary.citations]
     assert offsets == sorted(offsets)  # reading order
+    for line in lines:  # lines that stand alone: no dangling pronoun or connective
+        assert line.split()[1].lower() not in {"he", "she", "it", "they", "but", "and", "so"}
     # cached: the same object comes back without recomputing, even with a failing model
     again = summarize(ws, book.id, chapter=chapter.index, settings=ws.settings)
     assert again == summary
@@ -43,11 +45,15 @@ def test_source_summary_spans_the_book(ws: Workspace) -> None:
     assert len(chapters) >= 5 and 5 <= len(summary.citations) <= 10
 
 
-def test_paper_brief_offline_is_key_sentences_per_section(ws: Workspace) -> None:
+def test_paper_brief_offline_says_problem_idea_and_findings(ws: Workspace) -> None:
     paper = library.add_file(ws, TULLY, settings=ws.settings).source
     brief = summarize(ws, paper.id, brief=True, settings=ws.settings)
-    assert "**1. Introduction**" in brief.text or "Introduction**" in brief.text
-    assert brief.text.count("**") >= 8 and all(c.page for c in brief.citations)
+    parts = [h for h in ("The problem", "The idea", "How it works", "What they found", "Limits")]
+    assert sum(f"**{h}**" in brief.text for h in parts) >= 3
+    assert all(c.page for c in brief.citations) and len(brief.citations) >= 5
+    first = brief.text.split("- ", 1)[1].split("\n", 1)[0]
+    assert paper.title not in first and "@" not in brief.text  # no title/author/e-mail line
+    assert "et al" not in brief.text and "doi" not in brief.text.lower()  # no references
 
 
 def test_llm_brief_falls_back_with_a_note_on_garbage(ws: Workspace) -> None:

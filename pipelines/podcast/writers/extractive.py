@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pipelines.podcast.checks import line_problem
-from pipelines.podcast.digest import Beat, Digest, digest
 from pipelines.podcast.material import Material, Segment, body_words, segment_budgets
-from pipelines.podcast.narration import find_narrator, find_teller
 from pipelines.podcast.writers.lines import HostLines, topic_taken_up
+from pipelines.text.digest import Beat, Digest, digest
+from pipelines.text.narration import find_narrator, find_teller
 from pipelines.types import Host, Script, SourceKind, Turn, count_words
 
 if TYPE_CHECKING:
@@ -131,7 +131,7 @@ def _compose(
             turns.append(Turn(b, _segment_question(segment, number), [beats[0].passage.id], number))
         for i, beat in enumerate(beats):
             told.append(beat)
-            lead = lines.framing(beat, segment.spoken, number == 1) if i == 0 else ""
+            lead = lines.framing(beat, spoken_title(segment), number == 1) if i == 0 else ""
             name = _new_name(beat, seen)
             returning = _returning(beat, seen, len(told))
             for n in beat.names + ([beat.subject] if beat.subject else []):
@@ -230,16 +230,24 @@ def _returning(beat: Beat, seen: dict[str, int], now: int) -> str | None:
 def tidy_title(title: str) -> str:
     """'“I—DOWN THE RABBIT-HOLE”' -> 'I: Down The Rabbit-Hole', for saying aloud."""
     title = re.sub(r"[“”\"]", "", title).replace("—", ": ")
-    return re.sub(r"\b([A-Z])([A-Z'-]{2,})\b", lambda m: m.group(1) + m.group(2).lower(), title)
+
+    def soften(match: re.Match[str]) -> str:
+        word = match.group(0)
+        return word if re.fullmatch(r"[IVXLC]+", word) else word[0] + word[1:].lower()
+
+    return re.sub(r"\b[A-Z][A-Z'-]{2,}\b", soften, title)
+
+
+def spoken_title(segment: Segment) -> str:
+    spoken = tidy_title(segment.spoken)
+    spoken = re.sub(r"\b\d+(\.\d+)*\.?\s+", "", spoken)  # "4.1 Nesting" -> "Nesting"
+    return spoken.strip().rstrip(".:")
 
 
 def _segment_question(segment: Segment, number: int) -> str:
-    spoken = tidy_title(segment.spoken)
-    spoken = re.sub(r"\b\d+(\.\d+)*\.?\s+", "", spoken)  # "4.1 Nesting" -> "Nesting"
-    spoken = spoken.strip().rstrip(".:")
     if number == 1:
-        return f"So, {spoken}. Where does it start?"
-    return f"And {spoken}?"
+        return f"So, {spoken_title(segment)}. Where does it start?"
+    return f"On to {spoken_title(segment)}."
 
 
 def _intro(material: Material, request: PodcastRequest, previously: str) -> str:
@@ -269,10 +277,10 @@ def _closing(
             f"{openers[i] if i < len(points) - 1 else 'Finally'}, {_lower_first(p)}."
             for i, p in enumerate(points)
         ]
-        recap = "So, to recap. " + " ".join(said)
+        recap = ("To recap: " if one_host else "What to remember: ") + " ".join(said)
     else:
         covered = titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + f" and {titles[-1]}"
-        recap = f"So, to recap: we went through {covered}."
+        recap = f"To recap, we went through {covered}."
     ids = [x.passage.id for x in best]
     closing: list[Turn] = []
     if not one_host:

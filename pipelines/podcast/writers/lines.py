@@ -8,7 +8,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from pipelines.podcast.digest import Beat
+from pipelines.text.digest import Beat
 
 _PAPER_QUESTIONS = {
     "problem": ["What's the problem with {term}?", "Why is {term} a problem in the first place?"],
@@ -26,8 +26,12 @@ _STORY_QUESTIONS = [
 ]
 _TERM_QUESTIONS = ["What about {term}?", "And {term}?", "What's the deal with {term}?"]
 _PROMPTS = ["And then?", "What happens next?", "Go on.", "Then what?", "And after that?"]
-_INTERJECTIONS = ["", "Wow.", "", "Huh.", "", "Okay."]
-_LATER_FRAMES = ["Then the story turns.", "From there, things move on.", "Now it shifts."]
+_INTERJECTIONS = ["Wow, so", "Right, so", "Huh. So", "Okay, so", "Hold on, so"]
+_LATER_FRAMES = [
+    "In {spoken}, the story turns.",
+    "In {spoken}, things move on.",
+    "In {spoken}, it shifts.",
+]
 _PAPER_LEADS = {
     "problem": "They start from a problem.",
     "idea": "Here's the core idea.",
@@ -104,19 +108,19 @@ class HostLines:
         self, previous: Beat, beat: Beat, *, new_name: str | None, returning: str | None
     ) -> str | None:
         """Host B between two beats: 'who is X?' the first time X comes up, 'back to X'
-        after a while, else alternately a restatement of what was just said with a
-        prompt, and a question about what comes next."""
+        after a while; else a reaction that restates what was just said, followed (or
+        replaced) by a question that the next line answers."""
         self.turn += 1
         if new_name or returning:
             return self.question(beat, new_name=new_name, returning=returning)
-        reaction = self.reaction(previous) if self.turn % 2 else None
-        if reaction:
-            return f"{reaction} {next(self.prompts)}"
         if beat.subject and beat.subject == previous.subject and not self.paper:
             term = None if beat.term in (beat.subject, f"the {beat.subject}") else beat.term
-            same = Beat(**{**beat.__dict__, "subject": None, "term": term})  # something else
-            return self.reaction(previous) or self.question(same, new_name=None, returning=None)
-        return self.question(beat, new_name=None, returning=None) or self.reaction(previous)
+            beat = Beat(
+                **{**beat.__dict__, "subject": None, "term": term}
+            )  # ask about something else
+        reaction = self.reaction(previous) if self.turn % 2 else None
+        question = self.question(beat, new_name=None, returning=None)
+        return " ".join(x for x in (reaction, question) if x) or self.reaction(previous)
 
     def reaction(self, beat: Beat) -> str | None:
         """'So Manuel sold Buck to a stranger. Wow.': a fact of the last line, restated."""
@@ -125,10 +129,7 @@ class HostLines:
             return None
         if gist.split()[0].lower() in ("he", "she", "it", "they", "this", "that", "there"):
             return None
-        first = gist.split()[0]
-        if first.lower() in ("the", "a", "an"):
-            gist = first.lower() + gist[len(first) :]
-        line = f"So {gist.rstrip('.!')}. {next(self.interjections)}".strip()
+        line = f"{next(self.interjections)} {_lower_article(gist).rstrip('.!')}."
         return self._fresh(line)
 
     def backchannel(self, beat: Beat) -> str:
@@ -144,17 +145,25 @@ class HostLines:
         """Host A's lead-in for a segment's first beat."""
         if self.paper:
             if beat.role == "result" and not beat.has_number:
-                return "Here's what they found."
-            return _PAPER_LEADS.get(beat.role, "Next part.")
+                lead = "Here's what they found."
+            else:
+                lead = _PAPER_LEADS.get(beat.role, "Here's the gist.")
+            return lead if first else f"On {spoken}: {lead[:1].lower()}{lead[1:]}"
+        said = spoken[:1].upper() + spoken[1:]
         if first and beat.subject:
-            return f"It opens with {beat.subject}."
+            return f"{said} starts with {beat.subject}."
         if first:
-            return "It opens like this."
-        return next(self.frames)
+            return f"{said} starts like this."
+        return next(self.frames).format(spoken=spoken)
 
     def description(self, name: str, descriptions: dict[str, str]) -> str:
         described = descriptions.get(name)
         return f"{name} is {described}." if described else ""
+
+
+def _lower_article(text: str) -> str:
+    first = text.split(" ", 1)[0]
+    return first.lower() + text[len(first) :] if first in ("The", "A", "An") else text
 
 
 _STOP = {

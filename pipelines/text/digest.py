@@ -16,11 +16,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipelines.podcast.narration import Narrator, to_third_person
 from pipelines.text.keysentences import rank_candidates, sentences_of
+from pipelines.text.narration import Narrator, to_third_person
 from pipelines.text.nlp import get_nlp
 from pipelines.text.prose import is_prose, speakable
-from pipelines.types import Passage
+from pipelines.types import CAPTIONS_MARKER, Passage
 
 SAY_WORDS = {
     "said", "says", "say", "cried", "asked", "replied", "answered", "exclaimed", "shouted",
@@ -28,10 +28,11 @@ SAY_WORDS = {
     "repeated", "thought", "began", "interrupted", "returned", "laughed", "sighed",
 }  # fmt: skip
 CONNECTIVE = re.compile(
-    r"^(?:But|And|So|Yet|Then|Still|However|Thus|Therefore|Hence|Moreover|Meanwhile|Also|"
-    r"Nor|Or|Besides|Indeed|Instead|Furthermore|Consequently|Accordingly|Now|Well|Finally|"
-    r"Lastly|Again|Doubtless|Surely|Of course|Certainly|Anyway|Further|Likewise|Similarly)\b,?\s+"
-)
+    r"^(?:(?:But|And|So(?! far| much| long| many| few)|Then|Thus|Therefore|Hence|Moreover|Meanwhile|Also|Nor|Or|Furthermore|"
+    r"Consequently|Accordingly|Of course)\b,?|(?:However|Still|Yet|Now|Well|Again|Indeed|"
+    r"Instead|Finally|Lastly|Doubtless|Surely|Certainly|Anyway|Further|Likewise|Similarly|"
+    r"Besides),)\s+"
+)  # the second group only with its comma: "However great..." is no connective
 PRONOUN_START = {"he", "she", "they", "it", "his", "her", "their", "its", "him", "them"}
 DEMONSTRATIVE_START = {"this", "these", "those", "that", "such"}
 PAPER_CUES = {
@@ -108,7 +109,7 @@ def digest(
     exclude: set[str] | None = None,
 ) -> Digest:
     """Up to `limit` beats of `passages`, best first by centrality and role."""
-    sentences = [s for s in sentences_of(passages)]
+    sentences = _before_captions(sentences_of(passages), passages)
     position = {(p.chapter_id, off): i for i, (_, p, off) in enumerate(sentences)}
     prose = [s for s in sentences if is_prose(s[0])]
     ranked = rank_candidates(prose, max(limit * 3, 12), exclude=exclude, query=focus or None)
@@ -120,7 +121,8 @@ def digest(
         i = position[(key.passage.chapter_id, key.chapter_offset)]
         wanted.update({max(0, i - 1): None, i: None})
     indexes = list(wanted)
-    docs = dict(zip(indexes, nlp.pipe([sentences[i][0] for i in indexes]), strict=True))
+    texts = [_for_parse(sentences[i][0]) for i in indexes]
+    docs = dict(zip(indexes, nlp.pipe(texts), strict=True))
     tale = teller is not None and _is_tale(passages)
     speaker_of_i = teller if tale else narrator
     beats: list[Beat] = []
@@ -150,6 +152,12 @@ def digest(
     return Digest(chosen, descriptions, narrator, is_paper)
 
 
+def _for_parse(text: str) -> str:
+    """Invisible joiners out and dashes spaced, so 'tired—my' parses as two words."""
+    text = re.sub("[\u200b-\u200f\u2060\ufeff\u00ad]", "", text)
+    return re.sub(r"\s*([—–])\s*", r" \1 ", text)
+
+
 def _describe(beat: Beat, doc: Any) -> None:
     subject = _subject_name(doc)
     if subject and subject.startswith("The "):
@@ -167,6 +175,18 @@ def _subject_phrase(doc: Any) -> str | None:
         if is_subject and token.pos_ in ("NOUN", "PROPN"):
             return doc[token.left_edge.i : token.i + 1].text
     return None
+
+
+def _before_captions(
+    sentences: list[tuple[str, Passage, int]], passages: list[Passage]
+) -> list[tuple[str, Passage, int]]:
+    """Leave out the figure and table captions ingestion moved to a chapter's end."""
+    cut: dict[str, int] = {}
+    for p in passages:
+        at = p.text.find(CAPTIONS_MARKER)
+        if at >= 0:
+            cut[p.chapter_id] = min(cut.get(p.chapter_id, 1 << 62), p.start + at)
+    return [s for s in sentences if s[2] < cut.get(s[1].chapter_id, 1 << 62)]
 
 
 def _is_tale(passages: list[Passage]) -> bool:
@@ -216,9 +236,16 @@ def _speaker(doc: Any) -> str | None:
     return None
 
 
+_GENERIC = {"section", "paper", "chapter", "figure", "table", "work", "way", "part", "thing", "time", "case", "fact", "example", "result", "results", "others", "one"}  # fmt: skip
+
+
 def _term(doc: Any) -> str | None:
     """A short noun phrase the sentence is about (its subject if that is a thing)."""
-    chunks = [c for c in doc.noun_chunks if c.root.pos_ in ("NOUN", "PROPN")]
+    chunks = [
+        c
+        for c in doc.noun_chunks
+        if c.root.pos_ in ("NOUN", "PROPN") and c.root.lower_ not in _GENERIC
+    ]
     subject = [c for c in chunks if c.root.dep_ in ("nsubj", "nsubjpass")]
     for chunk in subject + chunks:
         words = [
