@@ -13,7 +13,7 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from pipelines.answers.citations import build_context, resolve_citations
+from pipelines.answers.citations import align_uncited, build_context, resolve_citations
 from pipelines.answers.evidence import Evidence, judge_evidence
 from pipelines.answers.extractive import extractive_answer
 from pipelines.errors import BackendError, FolioError
@@ -75,10 +75,10 @@ def stream_answer(
         from pipelines.llm.registry import get_llm
 
         llm = get_llm(settings.llm)
-    hits = search(ws, question, scope, k=RETRIEVE_K, settings=settings)
+    evidence = collect_evidence(ws, question, scope, settings=settings)
+    hits = evidence.hits
     chapters = _chapters_of(ws, hits)
     label = describe_scope(ws, scope)
-    evidence = judge_evidence(question, hits, settings=settings)
     if not evidence.supported:
         yield AnswerEvent(answer=_not_in_text(question, hits, label, llm.name))
         return
@@ -95,6 +95,20 @@ def stream_answer(
             return
     result = extractive_answer(question, evidence, chapters, label)
     yield AnswerEvent(delta=result.text, answer=result)
+
+
+def collect_evidence(ws: Workspace, question: str, scope: Scope, *, settings: Settings) -> Evidence:
+    """Retrieve in scope and judge whether the passages answer the question."""
+    from pipelines.index import lexical
+
+    hits = search(ws, question, scope, k=RETRIEVE_K, settings=settings)
+    chapter_ids = None if scope.chapter_ids is None else list(scope.chapter_ids)
+    sources = list(scope.source_ids)
+    counts, size = lexical.term_presence(ws, question, sources, chapter_ids)
+    known, _ = lexical.term_presence(ws, question, sources, chapter_ids, through_scope=True)
+    return judge_evidence(
+        question, hits, settings=settings, scope_terms=counts, scope_size=size, known_terms=known
+    )
 
 
 def _not_in_text(question: str, hits: list[ScoredPassage], label: str, backend: str) -> Answer:
@@ -141,6 +155,13 @@ def _generate(
         yield AnswerEvent(answer=_not_in_text(question, evidence.hits, label, llm.name))
         return
     text, citations, unsupported = resolve_citations(raw, context.entries)
+    if unsupported:  # the model forgot keys: cite the passages those sentences came from
+        cited_before = len(citations)
+        text, citations, unsupported = align_uncited(
+            text, citations, context.entries, similarity=_similarity_to(evidence, settings)
+        )
+        if len(citations) > cited_before or (citations and not cited_before):
+            notes.append("Some citations were matched to the passages by their wording.")
     if not citations:
         notes.append("The model cited no passage; treat this answer with care.")
     yield AnswerEvent(
@@ -155,6 +176,29 @@ def _generate(
             backend=llm.name,
         )
     )
+
+
+def _similarity_to(evidence: Evidence, settings: Settings):  # type: ignore[no-untyped-def]
+    """sentences -> per sentence, passage id -> best cosine with one of its sentences."""
+
+    def similarity(sentences: list[str]) -> list[dict[str, float]]:
+        from pipelines.index.embedder import get_embedder
+
+        units = [u for u in evidence.sentences if u.size == 1]
+        if not units or not sentences:
+            return [{} for _ in sentences]
+        vecs = get_embedder(settings).embed([*sentences, *(u.text for u in units)])
+        sims = vecs[: len(sentences)] @ vecs[len(sentences) :].T
+        out: list[dict[str, float]] = []
+        for row in sims:
+            best: dict[str, float] = {}
+            for u, v in zip(units, row, strict=True):
+                pid = u.hit.passage.id
+                best[pid] = max(best.get(pid, -1.0), float(v))
+            out.append(best)
+        return out
+
+    return similarity
 
 
 def _chapters_of(ws: Workspace, hits: list[ScoredPassage]) -> dict[str, Chapter]:

@@ -31,7 +31,9 @@ _TIME_WORDS = frozenset(
 )
 _NUMBER_WORDS = frozenset(
     (
-        "one two three four five six seven eight nine ten eleven twelve twenty thirty forty "
+        "one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen twenty thirty forty score sixth seventh "
+        "eighth ninth tenth "
         "fifty sixty seventy eighty ninety hundred hundreds thousand thousands million millions "
         "billion dozen half first second third fourth fifth percent twice thrice several"
     ).split()
@@ -62,7 +64,7 @@ _TYPES: list[tuple[re.Pattern[str], str]] = [
     ),
     (
         re.compile(
-            r"\bname(d)?\b|\bwhat (is|was|are|were) .+ called\b|\bcalled what\b|\bwhich "
+            r"\bnames?\b|\bnamed\b|\bwhat (is|was|are|were) .+ called\b|\bcalled what\b|\bwhich "
             r"(man|woman|person|character|dog|animal|ship|place|town|city|country)\b",
             re.I,
         ),
@@ -167,13 +169,22 @@ def cue_strength(kind: str | None, text: str, question: str = "") -> float:
 def _counts_asked_thing(text: str, question: str) -> bool:
     """'four dimensions' for 'How many dimensions ...': a number right before a word asked."""
     asked = set(terms(question))
-    tokens = re.findall(r"[\w,.]+", text.lower())
+    if re.search(r"\bhow much\b", question, re.I) and _MONEY.search(text):
+        return True
+    tokens = re.findall(r"\d[\d,.]*\d|\d|[a-z]+", text.lower())
     for i, tok in enumerate(tokens):
-        if tok in _NUMBER_WORDS or _DIGITS.fullmatch(tok):
-            after = " ".join(tokens[i + 1 : i + 3])
-            if asked & set(terms(after)):
+        if tok in _NUMBER_WORDS or tok[0].isdigit():
+            near = " ".join(tokens[max(0, i - 2) : i] + tokens[i + 1 : i + 4])
+            if asked & set(terms(near)):
                 return True
     return False
+
+
+_MONEY = re.compile(
+    r"[$£€]\s?\d|\b\d[\d,.]*\s?(dollars?|pounds?|cents?|shillings?|pence|guineas?|euros?)\b"
+    r"|\b(dollars?|pounds?|shillings?|guineas?|doubloons?)\b",
+    re.I,
+)
 
 
 def _describes(subject: str, text: str) -> bool:

@@ -36,7 +36,7 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index buil
 
 K1 = 1.2
 B = 0.75
-TOKENIZER_VERSION = 2  # bump when tokens change: saved indexes are then rebuilt
+TOKENIZER_VERSION = 3  # bump when tokens change: saved indexes are then rebuilt
 FOLDER = "lexical"
 
 _lock = threading.RLock()
@@ -101,6 +101,7 @@ class _SourceIndex:
     fingerprint: tuple[int, int]
     ids: list[str]
     chapter_ids: np.ndarray  # chapter id of each passage, aligned with ids
+    chapter_indexes: np.ndarray  # chapter number of each passage
     retriever: bm25s.BM25 | None  # None when the source has no passages
 
 
@@ -131,12 +132,13 @@ def _build(ws: Workspace, source_id: str, fingerprint: tuple[int, int]) -> _Sour
     passages = ws.passages_for(source_ids=[source_id])
     ids = [p.id for p in passages]
     chapters = np.array([p.chapter_id for p in passages], dtype=object)
+    numbers = np.array([p.chapter_index for p in passages], dtype=np.int64)
     if not passages:
-        return _SourceIndex(fingerprint, ids, chapters, None)
+        return _SourceIndex(fingerprint, ids, chapters, numbers, None)
     retriever = bm25s.BM25(k1=K1, b=B)
     retriever.index(tokenize([p.text for p in passages]), show_progress=False)
     log.debug("Built BM25 for source %s over %d passages", source_id[:12], len(ids))
-    return _SourceIndex(fingerprint, ids, chapters, retriever)
+    return _SourceIndex(fingerprint, ids, chapters, numbers, retriever)
 
 
 def _save(ws: Workspace, source_id: str, idx: _SourceIndex) -> None:
@@ -148,7 +150,11 @@ def _save(ws: Workspace, source_id: str, idx: _SourceIndex) -> None:
     try:
         tmp.mkdir(parents=True)
         idx.retriever.save(str(tmp / "bm25"), show_progress=False)
-        rows = {"ids": idx.ids, "chapter_ids": [str(c) for c in idx.chapter_ids]}
+        rows = {
+            "ids": idx.ids,
+            "chapter_ids": [str(c) for c in idx.chapter_ids],
+            "chapter_indexes": [int(n) for n in idx.chapter_indexes],
+        }
         (tmp / "passages.json").write_text(json.dumps(rows), "utf-8")
         (tmp / "meta.json").write_text(json.dumps(_meta(idx.fingerprint)), "utf-8")
         shutil.rmtree(final, ignore_errors=True)
@@ -170,7 +176,8 @@ def _load(ws: Workspace, source_id: str, fingerprint: tuple[int, int]) -> _Sourc
     except (OSError, ValueError, KeyError):
         return None
     chapters = np.array(rows["chapter_ids"], dtype=object)
-    return _SourceIndex(fingerprint, list(rows["ids"]), chapters, retriever)
+    numbers = np.array(rows["chapter_indexes"], dtype=np.int64)
+    return _SourceIndex(fingerprint, list(rows["ids"]), chapters, numbers, retriever)
 
 
 def _index(ws: Workspace, source_id: str) -> _SourceIndex:
@@ -225,3 +232,38 @@ def search(
             hits.append((idx.ids[i], round(float(scores[i]), 6)))
     hits.sort(key=lambda h: (-h[1], h[0]))
     return hits[:n]
+
+
+def term_presence(
+    ws: Workspace,
+    text: str,
+    source_ids: list[str],
+    chapter_ids: list[str] | None,
+    *,
+    through_scope: bool = False,
+) -> tuple[dict[str, int], int]:
+    """For each token of `text`: how many passages in scope contain it; and how many
+    passages the scope has. Tells a question about something the text never mentions.
+
+    `through_scope`: count every chapter up to the scope's last one instead (what a
+    reader of the chosen chapters has met: the narrator named in chapter I is known in
+    chapter VIII, where he is only "I"; a character first met in chapter V is not)."""
+    tokens = list(dict.fromkeys(tokenize_one(text)))
+    counts = dict.fromkeys(tokens, 0)
+    allowed = list(set(chapter_ids)) if chapter_ids is not None else None
+    size = 0
+    for sid in sorted(set(source_ids)):
+        idx = _index(ws, sid)
+        if allowed is None:
+            mask = np.ones(len(idx.ids), dtype=bool)
+        else:
+            mask = np.isin(idx.chapter_ids, allowed)
+            if through_scope and mask.any():
+                mask = idx.chapter_indexes <= idx.chapter_indexes[mask].max()
+        size += int(mask.sum())
+        if idx.retriever is None:
+            continue
+        for t in tokens:
+            if t in idx.retriever.vocab_dict:
+                counts[t] += int(((idx.retriever.get_scores([t]) > 0) & mask).sum())
+    return counts, size
