@@ -44,8 +44,21 @@ def main() -> None:
             ws, PodcastRequest(source.id, chapters, minutes=5), settings=ws.settings
         )
         script_s = time.perf_counter() - start
-        episode = render_episode(ws, script, settings=ws.settings)
-        cold_s = time.perf_counter() - start
+        marks: dict[str, float] = {}
+
+        def seen(stage: str, done: int, total: int) -> None:
+            marks.setdefault(stage, time.perf_counter())
+
+        render_start = time.perf_counter()
+        episode = render_episode(ws, script, settings=ws.settings, progress=seen)
+        end = time.perf_counter()
+        cold_s = end - start
+        stages = {
+            "script_s": round(script_s, 2),
+            "voices_s": round(marks.get("mixing", end) - render_start, 1),
+            "mix_s": round(marks.get("encoding", end) - marks.get("mixing", end), 2),
+            "encode_s": round(end - marks.get("encoding", end), 2),
+        }
         start = time.perf_counter()
         render_episode(ws, script, episode_id=episode.id, settings=ws.settings)
         warm_s = time.perf_counter() - start
@@ -57,6 +70,7 @@ def main() -> None:
             "audio_s": round(episode.duration_s or 0, 1),
             "script_s": round(script_s, 2),
             "end_to_end_cold_s": round(cold_s, 1),
+            "stages": stages,
             "rerender_warm_cache_s": round(warm_s, 1),
             "piper_rtf": rtf,
             "peak_rss_mb": peak_rss_mb(),
