@@ -17,9 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
 from pipelines.errors import FolioError
+from pipelines.text.keysentences import ENGLISH_STOP_WORDS
 from pipelines.types import Script
 
 WORDS_PER_MINUTE = 150
