@@ -1,8 +1,9 @@
 """Every session-state key the app uses, behind typed accessors (one place to look).
 
-No other module reads or writes `st.session_state` with a key it made up: views call the
-functions here, and widget keys come from the `*_key()` helpers or the constants below,
-so a test (or a callback) can seed or read them by name.
+No other module touches `st.session_state`: views call the functions here (`bind`,
+`widget_value` and `set_widget_value` for widgets). The keys of widgets whose values
+matter live below as constants or `*_key()` helpers, so a test (or a callback) can seed
+or read them by name; buttons and one-off inputs keep plain `key=`s in their views.
 
 Streamlit forgets a widget's value when the widget is not drawn (another screen), so a
 choice never lives only in a widget key. It lives under a plain key that no widget owns;

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sources import TIME_MACHINE
+from tests.sources import TIME_MACHINE, TULLY
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -197,3 +197,19 @@ def test_read_ask_listen(app_url: str, page, artifacts: Path) -> None:
 
     page.set_viewport_size(NARROW)
     _shot(page, artifacts, "13-studio-narrow")
+    page.set_viewport_size(WIDE)
+
+    # a PDF paper reads like a page: paragraphs, page markers, no running headers
+    sidebar.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(TULLY))
+    main.get_by_role("heading", name="Patient Experiences", exact=False).or_(
+        main.get_by_text("Patient Experiences of Structured", exact=False)
+    ).first.wait_for(timeout=LONG)
+    _idle(page)
+    _pick(page, "Chapter", "5 · 4. Experience of Programmes")
+    main.get_by_text("— page 3 —").wait_for()
+    assert main.get_by_text("Rehabilitation Research and Practice 3").count() == 0
+    assert main.get_by_text("pages 2–3").count() == 1
+    _no_failure(page)
+    _shot(page, artifacts, "14-pdf-reader")
+    main.get_by_text("— page 3 —").scroll_into_view_if_needed()
+    _shot(page, artifacts, "15-pdf-page-marker")

@@ -209,7 +209,8 @@ def draw(ws: Workspace) -> None:
         with st.expander(
             escape_md(source.title),
             expanded=state.selected_source() == source.id,
-            key=f"source:{source.id[:16]}",
+            # a new key when the selection changes: the chosen source opens, others close
+            key=f"source:{source.id[:16]}:{state.selected_source() == source.id}",
         ):
             if state.selected_source() != source.id:
                 st.button(
