@@ -171,6 +171,9 @@ def _counts_asked_thing(text: str, question: str) -> bool:
     asked = set(terms(question))
     if re.search(r"\bhow much\b", question, re.I) and _MONEY.search(text):
         return True
+    counted = re.search(r"\bhow many\s+([\w-]+)", question, re.I)
+    if counted and terms(counted.group(1)):
+        asked = set(terms(counted.group(1)))  # "How many GPUs ...": GPUs must be counted
     tokens = re.findall(r"\d[\d,.]*\d|\d|[a-z]+", text.lower())
     for i, tok in enumerate(tokens):
         if tok in _NUMBER_WORDS or tok[0].isdigit():

@@ -213,7 +213,7 @@ def evaluate_qa(
 ) -> dict[str, Any]:
     """Answer every question of one or more JSONL files and score the answers.
 
-    Returns overall scores plus `by_type` and `by_split`; `details` (a JSONL path) gets
+    Returns overall scores plus `by_type`, `by_scope` and `by_split`; `details` (a JSONL path) gets
     one line per question: the answer, its verdict and the passages it cites.
     """
     from pipelines.answers.qa import answer
@@ -280,6 +280,10 @@ def evaluate_qa(
     out["by_type"] = {
         t: summarise(r for r in records if r["type"] == t)
         for t in sorted({r["type"] for r in records})
+    }
+    out["by_scope"] = {
+        sc: summarise(r for r in records if r["scope"] == sc)
+        for sc in sorted({str(r["scope"]) for r in records})
     }
     splits = sorted({r["split"] for r in records})
     if len(splits) > 1:

@@ -117,3 +117,45 @@ def test_pdf_answers_cite_pages(tmp_path) -> None:
     assert result.supported
     assert all(c.page is not None and 1 <= c.page <= 14 for c in result.citations)
     assert "(p. " in result.text or "(pp. " in result.text
+
+
+def test_never_answers_with_a_question_or_a_scrap_of_dialogue(book) -> None:
+    import re
+
+    from pipelines.answers.question_kinds import is_dialogue_fragment
+
+    ws, source = book
+    result = answer(
+        ws, "What are the Morlocks afraid of?", Scope([source.id]), settings=ws.settings
+    )
+    assert result.supported
+    body = re.sub(r"\s*\[\d+\]", "", result.text.split(":", 1)[1])
+    for c in result.citations:
+        assert not c.quote.rstrip("”\"’' ").endswith("?"), c.quote
+        assert not is_dialogue_fragment(c.quote), c.quote
+        assert "““" not in result.text and "””" not in result.text
+    assert "?" not in body.replace("?”", "").rstrip("?")
+
+
+def test_who_question_leads_with_the_person(book) -> None:
+    ws, source = book
+    scope = Scope(source_ids=[source.id], chapter_ids=[_chapter(source, "I")])
+    q = "Who sent the model Time Machine on its voyage?"
+    result = answer(ws, q, scope, settings=ws.settings)
+    assert result.supported and result.text.startswith("Psychologist [1].")
+    assert "Psychologist" in result.citations[0].quote
+
+
+def test_near_miss_about_a_paper_abstains(tmp_path) -> None:
+    ws = Workspace(tmp_path / "home")
+    paper = library.add_file(ws, TRACEMONKEY, settings=ws.settings).source
+    scope = Scope(source_ids=[paper.id])
+    for question in (
+        "Does dropout resemble ensembling in trace compilation?",
+        "How many GPUs did the authors use to run the benchmarks?",
+    ):
+        result = answer(ws, question, scope, settings=ws.settings)
+        assert not result.supported, result.text
+        assert result.text.startswith(NOT_IN_TEXT) and result.closest
+    kept = answer(ws, "Why does the VM blacklist some traces?", scope, settings=ws.settings)
+    assert kept.supported and kept.citations

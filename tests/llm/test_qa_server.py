@@ -64,3 +64,33 @@ def test_brief_and_script_survive_a_tiny_model(ws: Workspace, llama_server_url: 
     assert script.settings["backend"] == "openai"
     offline = any("written offline" in n for n in script.settings["notes"])
     assert offline or all(t.passage_ids for t in script.turns[1:-1])
+
+
+def test_every_sentence_of_a_server_answer_is_cited_or_marked(
+    ws: Workspace, llama_server_url: str
+) -> None:
+    import re
+
+    from pipelines.answers.qa import NOT_IN_TEXT, answer
+    from pipelines.text.sentences import split_sentences
+
+    book = library.add_file(ws, TIME_MACHINE, settings=ws.settings).source
+    chapter = next(c for c in book.chapters if c.title == "I")
+    llm = OpenAICompatLLM(llama_server_url, "", context_window=2048, timeout_s=120)
+    scope = Scope([book.id], [chapter.id])
+    result = answer(ws, "What was the model machine made of?", scope, settings=ws.settings, llm=llm)
+    if result.backend == "openai" and result.supported:
+        numbers = {c.number for c in result.citations}
+        assert {int(n) for n in re.findall(r"\[(\d+)\]", result.text)} <= numbers
+        assert all(c.chapter_index == chapter.index for c in result.citations)
+        for s, e in split_sentences(result.text):
+            sentence = result.text[s:e]
+            bare = re.sub(r"\s*\[\d+\]", "", sentence).strip()
+            cited = re.search(r"\[\d+\]", sentence)
+            short = len(bare.split()) < 4 or bare.endswith(("?", ":"))
+            assert cited or short or bare in result.unsupported_sentences, sentence
+    # abstention is decided before the model is asked, so a tiny model can't break it
+    out = answer(
+        ws, "What is the boiling point of mercury in kelvin?", scope, settings=ws.settings, llm=llm
+    )
+    assert not out.supported and out.text.startswith(NOT_IN_TEXT)
