@@ -27,7 +27,7 @@ def _beats(ws: Workspace, source: Source, chapters: list[Chapter], limit: int) -
         ws.passages_for(chapter_ids=[c.id for c in chapters]),
         limit=limit * 2,
         is_paper=paper,
-        narrator=None if paper else find_narrator(book_text),
+        narrator=None if paper else find_narrator(book_text, source.authors),
         teller=None if paper else find_teller(book_text),
     )
     told = [

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipelines.text.keysentences import rank_candidates, sentences_of
-from pipelines.text.narration import Narrator, to_third_person
+from pipelines.text.narration import Narrator, authors_in_third_person, to_third_person
 from pipelines.text.nlp import get_nlp
 from pipelines.text.prose import is_prose, speakable
 from pipelines.types import CAPTIONS_MARKER, Passage
@@ -28,8 +28,8 @@ SAY_WORDS = {
     "repeated", "thought", "began", "interrupted", "returned", "laughed", "sighed",
 }  # fmt: skip
 CONNECTIVE = re.compile(
-    r"^(?:(?:But|And|So(?! far| much| long| many| few)|Then|Thus|Therefore|Hence|Moreover|Meanwhile|Also|Nor|Or|Furthermore|"
-    r"Consequently|Accordingly|Of course)\b,?|(?:However|Still|Yet|Now|Well|Again|Indeed|"
+    r"^(?:(?:But|And|Yet|So(?! far| much| long| many| few)|Then|Thus|Therefore|Hence|Moreover|Meanwhile|Also|Nor|Or|Furthermore|"
+    r"Consequently|Accordingly|Of course)\b,?|(?:However|Still|Now|Well|Again|Indeed|"
     r"Instead|Finally|Lastly|Doubtless|Surely|Certainly|Anyway|Further|Likewise|Similarly|"
     r"Besides),)\s+"
 )  # the second group only with its comma: "However great..." is no connective
@@ -165,7 +165,7 @@ def _describe(beat: Beat, doc: Any) -> None:
     if beat.role != "dialogue":
         beat.subject = subject or beat.subject
     beat.names = _names(doc)
-    beat.term = _term(doc)
+    beat.term = _term(doc, avoid=beat.subject)
     beat.gist = None if beat.quoted else _gist(doc, subject or _subject_phrase(doc))
 
 
@@ -239,7 +239,7 @@ def _speaker(doc: Any) -> str | None:
 _GENERIC = {"section", "paper", "chapter", "figure", "table", "work", "way", "part", "thing", "time", "case", "fact", "example", "result", "results", "others", "one"}  # fmt: skip
 
 
-def _term(doc: Any) -> str | None:
+def _term(doc: Any, avoid: str | None = None) -> str | None:
     """A short noun phrase the sentence is about (its subject if that is a thing)."""
     chunks = [
         c
@@ -253,6 +253,8 @@ def _term(doc: Any) -> str | None:
         ]
         if 1 <= len(words) <= 4 and all(t.is_alpha or t.text == "-" for t in words):
             phrase = " ".join(t.text if t.pos_ == "PROPN" else t.lower_ for t in words)
+            if avoid and phrase.lower() in (avoid.lower(), avoid.lower().removeprefix("the ")):
+                continue  # the subject itself: a question about it says nothing new
             if chunk.root.pos_ == "PROPN" and chunk[0].lower_ != "the":
                 return phrase
             return "the " + phrase  # "the columns of hail", "the Time Traveller"
@@ -328,6 +330,10 @@ def _make_beat(
     subject = _subject_name(doc)
     has_quote = bool(re.search(r"[“”\"]", text))
     first_person = bool(re.search(r"\b(I|my|me|myself)\b", text))
+    if is_paper:
+        text = authors_in_third_person(doc) or text  # "We present" -> "The authors present"
+    elif re.search(r"\b([Ww]e|us|[Oo]ur)\b", text):
+        first_person = True  # "we" in a story: who? quoted with whose words, or left out
     if has_quote and not tale:
         speaker = _speaker(doc)
         if not speaker:
@@ -350,6 +356,8 @@ def _make_beat(
         else:
             text = told
         subject = subject or narrator.label
+    if not quoted:
+        text = text.strip(' “”"')
     text = CONNECTIVE.sub("", text, count=1)
     text = text[:1].upper() + text[1:]
     first = re.match(r"[“\"]?([A-Za-z]+)", text)

@@ -30,13 +30,27 @@ class Narrator:
         return f"In {self.label}'s"
 
 
-def find_narrator(book_text: str) -> Narrator:
-    """The first-person narrator of a book, from "Call me Ishmael"-style lines."""
+def find_narrator(book_text: str, authors: list[str] | None = None) -> Narrator:
+    """The first-person narrator of a book: "Call me Ishmael"-style lines; in a book
+    that is not a story (hardly any dialogue), the author; else 'the narrator'."""
     named = _CALL_ME.search(book_text)
     if named:
         name = named.group(1)
         return Narrator(name, _pronoun_near(book_text, name))
+    if authors and not _is_story(book_text):
+        surname = authors[0].split()[-1]
+        return Narrator(surname, _pronoun_near(book_text, surname))
     return Narrator("the narrator", None)
+
+
+def _is_story(text: str) -> bool:
+    """Fiction has characters who speak: quoted lines with a 'said' beside them."""
+    said = len(
+        re.findall(
+            r"[”\"],? (?:said|cried|asked|replied)\b|\b(?:said|cried|asked|replied) [A-Z]", text
+        )
+    )
+    return said * 10_000 >= 3 * max(1, len(text.split()))
 
 
 def find_teller(book_text: str) -> Narrator | None:
@@ -99,14 +113,13 @@ def to_third_person(doc: Any, narrator: Narrator) -> str | None:
     he = narrator.pronoun
     out: list[str] = []
     named = False
-    subject_i: set[int] = set()
+    subject_i = {t.head.i for t in doc if t.text == "I"}  # verbs whose subject is "I"
     for token in doc:
         word = token.text
         lower = token.lower_
         if word == "I":
             word = he if named else narrator.label
             named = True
-            subject_i.add(token.head.i)
         elif lower == "me":
             word = _OBJECT[he]
         elif lower == "my":
@@ -141,3 +154,26 @@ def _third_person_verb(verb: str) -> str:
     if verb.endswith("y") and verb[-2:-1] not in "aeiou":
         return verb[:-1] + "ies"
     return verb + "s"
+
+
+_AUTHORS = {"we": "they", "us": "them", "our": "their", "ours": "theirs", "ourselves": "themselves"}
+
+
+def authors_in_third_person(doc: Any) -> str | None:
+    """A paper's 'we' told by a host: 'We present X; our results...' -> 'The authors
+    present X; their results...'. None when the sentence has no 'we'."""
+    if not any(t.lower_ in _AUTHORS for t in doc):
+        return None
+    out: list[str] = []
+    named = False
+    for token in doc:
+        word = token.text
+        if token.lower_ in _AUTHORS:
+            if not named and token.lower_ in ("we", "our"):
+                word = "the authors" if token.lower_ == "we" else "the authors'"
+            else:
+                word = _AUTHORS[token.lower_]
+            named = True
+        out.append(word + token.whitespace_)
+    text = "".join(out).strip()
+    return text[:1].upper() + text[1:]

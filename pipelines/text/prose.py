@@ -63,6 +63,8 @@ def non_prose_reason(text: str) -> str | None:
         return "table"  # title-cased header rows: "Layer Type Complexity per Layer ..."
     if len(_MATH.findall(stripped)) >= 3:
         return "equation"
+    if re.search(r"[a-z]{22,}", stripped):
+        return "broken"  # words run together by PDF extraction: "groupswereconductedwith"
     if "•" in stripped or "▪" in stripped:
         return "table"  # a bulleted list run into one line
     if not re.search(r"[a-z]{3}", stripped):

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from pipelines.podcast.checks import line_problem
 from pipelines.podcast.material import Material, Segment, body_words, segment_budgets
-from pipelines.podcast.writers.lines import HostLines, topic_taken_up
+from pipelines.podcast.writers.lines import HostLines, lower_first, topic_taken_up
 from pipelines.text.digest import Beat, Digest, digest
 from pipelines.text.narration import find_narrator, find_teller
 from pipelines.types import Host, Script, SourceKind, Turn, count_words
@@ -64,7 +64,7 @@ def plan_episode(material: Material, request: PodcastRequest, target_words: int)
     source = material.source
     is_paper = source.kind == SourceKind.PAPER
     book_text = " ".join(c.text for c in source.chapters if c.kind.is_body)
-    narrator = None if is_paper else find_narrator(book_text)
+    narrator = None if is_paper else find_narrator(book_text, source.authors)
     teller = None if is_paper else find_teller(book_text)
     budgets = segment_budgets(material.segments, body_words(target_words))
     planned = []
@@ -87,24 +87,39 @@ def plan_episode(material: Material, request: PodcastRequest, target_words: int)
 
 
 def _pick(beats: list[Beat], budget: int, used: set[str]) -> list[Beat]:
-    """The best beats that fit the budget, in reading order, none said before."""
+    """Beats that fit the budget, in reading order, none said before: first the best beat
+    of each stretch of the text (so the episode follows it from start to end), then the
+    best of the rest. At most one quotation, so hosts tell rather than quote."""
+    fresh = [b for b in beats if not _said(b, used) and not line_problem(b.text, b.text)]
+    fits = max(1, round(budget / (sum(b.words for b in fresh) / max(1, len(fresh)) + HOST_B_WORDS)))
+    in_order = sorted(fresh, key=lambda b: b.order)
+    stretches = [
+        in_order[i * len(in_order) // fits : (i + 1) * len(in_order) // fits] for i in range(fits)
+    ]
+    firsts = [max(s, key=lambda b: b.score) for s in stretches if s]
+    rest = sorted((b for b in fresh if b not in firsts), key=lambda b: -b.score)
     picked: list[Beat] = []
     spent = 0
-    for beat in sorted(beats, key=lambda b: -b.score):
-        if beat.text in used or line_problem(beat.text, beat.text):
-            continue
-        if any(beat.printed in u or u in beat.printed for u in used):
-            continue  # a sentence already said inside a two-sentence beat
-        used.add(beat.printed)
+    for beat in firsts + rest:
         cost = beat.words + HOST_B_WORDS
-        if spent + cost > budget * 1.1 and picked:
+        quotes = sum(p.quoted for p in picked)
+        if (
+            (spent + cost > budget * 1.1 and picked)
+            or (beat.quoted and quotes >= 1)
+            or _said(beat, used)
+        ):
             continue
         picked.append(beat)
-        used.add(beat.text)
+        used.update((beat.text, beat.printed))
         spent += cost
         if spent >= budget * 0.95:
             break
     return sorted(picked, key=lambda b: b.order)
+
+
+def _said(beat: Beat, used: set[str]) -> bool:
+    """Said already, alone or inside a two-sentence beat."""
+    return beat.text in used or any(beat.printed in u or u in beat.printed for u in used)
 
 
 def _compose(
@@ -128,7 +143,9 @@ def _compose(
         spoken_titles.append(segment.spoken)
         number = len(titles) - 1
         if not one_host:
-            turns.append(Turn(b, _segment_question(segment, number), [beats[0].passage.id], number))
+            turns.append(
+                Turn(b, _segment_question(segment, number, beats[0]), [beats[0].passage.id], number)
+            )
         for i, beat in enumerate(beats):
             told.append(beat)
             lead = lines.framing(beat, spoken_title(segment), number == 1) if i == 0 else ""
@@ -230,6 +247,10 @@ def _returning(beat: Beat, seen: dict[str, int], now: int) -> str | None:
 def tidy_title(title: str) -> str:
     """'“I—DOWN THE RABBIT-HOLE”' -> 'I: Down The Rabbit-Hole', for saying aloud."""
     title = re.sub(r"[“”\"]", "", title).replace("—", ": ")
+    title = re.sub(r"^\d+(\.\d+)*\.?\s+(?=[A-Z])", "", title)  # "193 The Emperor's ..." (a page)
+    title = title.replace("Front matter and abstract", "the abstract")
+    title = re.sub(r"\b((?:Chapter|Part|Book|Section) [\dIVXLC]+)\.\s+", r"\1, ", title)
+    title = title.strip().rstrip(".")
 
     def soften(match: re.Match[str]) -> str:
         word = match.group(0)
@@ -240,14 +261,22 @@ def tidy_title(title: str) -> str:
 
 def spoken_title(segment: Segment) -> str:
     spoken = tidy_title(segment.spoken)
-    spoken = re.sub(r"\b\d+(\.\d+)*\.?\s+", "", spoken)  # "4.1 Nesting" -> "Nesting"
+    spoken = re.sub(
+        r"(^|\bto |\bthe )\d+(\.\d+)*\.?\s+", r"\1", spoken
+    )  # "4.1 Nesting" -> "Nesting"
     return spoken.strip().rstrip(".:")
 
 
-def _segment_question(segment: Segment, number: int) -> str:
+def _segment_question(segment: Segment, number: int, first: Beat) -> str:
+    if number == 1 and first.subject:
+        return f"So, {spoken_title(segment)}. What's going on with {first.subject}?"
     if number == 1:
         return f"So, {spoken_title(segment)}. Where does it start?"
-    return f"On to {spoken_title(segment)}."
+    spoken = spoken_title(segment)
+    if " to " in spoken and not spoken.startswith("the "):
+        first, last = spoken.split(" to ", 1)
+        return f"Next, the part from {first} to {last}."
+    return f"On to {spoken}."
 
 
 def _intro(material: Material, request: PodcastRequest, previously: str) -> str:
@@ -269,12 +298,15 @@ def _closing(
     """A recap of 3-5 things that happened or were claimed, each with its passage."""
     plain = [x for x in told if not x.quoted]  # what happened, not who said what
     best = sorted(sorted(plain, key=lambda x: -x.score)[:5], key=lambda x: x.order)
-    points = [(x.gist or x.text).rstrip(".") for x in best if (x.gist or x.words <= 25)]
-    points = [p for p in points if not line_problem(p, "")][:5]
+    shorts = [(x, _short_form(x)) for x in best]
+    points = [
+        lower_first(p.rstrip("."), x.names) for x, p in shorts if p and not line_problem(p, "")
+    ]
+    points = points[:5]
     if len(points) >= 2:
         openers = ["First", "Then", "After that", "And then", "Finally"]
         said = [
-            f"{openers[i] if i < len(points) - 1 else 'Finally'}, {_lower_first(p)}."
+            f"{openers[i] if i < len(points) - 1 else 'Finally'}, {p}."
             for i, p in enumerate(points)
         ]
         recap = ("To recap: " if one_host else "What to remember: ") + " ".join(said)
@@ -295,16 +327,12 @@ def _closing(
     return closing
 
 
-def _lower_first(text: str) -> str:
-    """'At this point, ...' -> 'at this point, ...', leaving names and 'I' alone."""
-    first = text.split(" ", 1)[0]
-    if first.isalpha() and first.lower() in _COMMON_OPENERS:
-        return first.lower() + text[len(first) :]
-    return text
-
-
-_COMMON_OPENERS = {
-    "the", "a", "an", "it", "there", "this", "these", "they", "their", "at", "in", "on",
-    "when", "after", "as", "if", "once", "while", "then", "our", "we", "with", "for", "to",
-    "by", "from", "presently", "everything", "nothing", "one", "some", "each", "all",
-}  # fmt: skip
+def _short_form(beat: Beat) -> str | None:
+    """A recap line: the beat's who-did-what clause, else the beat if short, else its
+    first clause when that says enough on its own."""
+    if beat.gist:
+        return beat.gist
+    if beat.words <= 28:
+        return beat.text
+    head = re.split(r";|, (?:which|while|although|and|but) ", beat.text)[0]
+    return head if 6 <= len(head.split()) <= 28 else None

@@ -118,9 +118,9 @@ class HostLines:
             beat = Beat(
                 **{**beat.__dict__, "subject": None, "term": term}
             )  # ask about something else
-        reaction = self.reaction(previous) if self.turn % 2 else None
         question = self.question(beat, new_name=None, returning=None)
-        return " ".join(x for x in (reaction, question) if x) or self.reaction(previous)
+        reaction = self.reaction(previous) if self.turn % 2 or not question else None
+        return " ".join(x for x in (reaction, question) if x) or None
 
     def reaction(self, beat: Beat) -> str | None:
         """'So Manuel sold Buck to a stranger. Wow.': a fact of the last line, restated."""
@@ -129,7 +129,7 @@ class HostLines:
             return None
         if gist.split()[0].lower() in ("he", "she", "it", "they", "this", "that", "there"):
             return None
-        line = f"{next(self.interjections)} {_lower_article(gist).rstrip('.!')}."
+        line = f"{next(self.interjections)} {lower_first(gist, beat.names).rstrip('.!')}."
         return self._fresh(line)
 
     def backchannel(self, beat: Beat) -> str:
@@ -145,10 +145,8 @@ class HostLines:
         """Host A's lead-in for a segment's first beat."""
         if self.paper:
             if beat.role == "result" and not beat.has_number:
-                lead = "Here's what they found."
-            else:
-                lead = _PAPER_LEADS.get(beat.role, "Here's the gist.")
-            return lead if first else f"On {spoken}: {lead[:1].lower()}{lead[1:]}"
+                return "Here's what they found."
+            return _PAPER_LEADS.get(beat.role, "")
         said = spoken[:1].upper() + spoken[1:]
         if first and beat.subject:
             return f"{said} starts with {beat.subject}."
@@ -161,9 +159,13 @@ class HostLines:
         return f"{name} is {described}." if described else ""
 
 
-def _lower_article(text: str) -> str:
+def lower_first(text: str, names: list[str]) -> str:
+    """'Supervised exercise sessions ...' -> 'supervised ...' mid-sentence; names stay."""
     first = text.split(" ", 1)[0]
-    return first.lower() + text[len(first) :] if first in ("The", "A", "An") else text
+    bare = re.sub(r"['’]s$", "", first)
+    if first == "I" or any(n.split()[0] == bare for n in names) or first.isupper():
+        return text
+    return first[:1].lower() + first[1:] + text[len(first) :]
 
 
 _STOP = {
