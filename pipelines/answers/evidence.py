@@ -128,6 +128,7 @@ def judge_evidence(
     scope_terms: Mapping[str, int] | None = None,
     scope_size: int = 0,
     known_terms: Mapping[str, int] | None = None,
+    outside: list[ScoredPassage] | None = None,
 ) -> Evidence:
     """Score the candidate sentences and decide whether the hits answer the question.
 
@@ -136,6 +137,8 @@ def judge_evidence(
     scope never uses is about something the text does not discuss. `known_terms` counts
     the same tokens in every chapter up to the scope's last: a name of the question that
     the hits lack and the reader has not met yet (a spoiler, or a wrong book) is missing.
+    `outside`: the best passages of the whole book outside the scope; when one of their
+    sentences answers far better than anything in scope, the answer is in other chapters.
     """
     from pipelines.index.embedder import get_embedder
 
@@ -143,10 +146,14 @@ def judge_evidence(
     if not hits:
         return evidence
     sentences = _candidate_units(hits, question)
+    elsewhere = _candidate_units(outside or [], question)
+    elsewhere = [u for u in elsewhere if u.size == 1]
     embedder = get_embedder(settings)
     # embed each sentence once; a pair's vector is the normalised sum of its two
     # (close to embedding the pair itself, at half the cost on the answer's hot path)
-    parts = list(dict.fromkeys(p for s in sentences for p in s.parts))
+    parts = list(
+        dict.fromkeys([*(p for s in sentences for p in s.parts), *(u.text for u in elsewhere)])
+    )
     vectors = np.asarray(embedder.embed([question, *parts]), dtype=np.float32)
     q, by_part = vectors[0], dict(zip(parts, vectors[1:], strict=True))
     unit_vectors = (
@@ -156,6 +163,7 @@ def judge_evidence(
     )
     norms = np.linalg.norm(unit_vectors, axis=1, keepdims=True)
     sentence_sims = (unit_vectors / np.maximum(norms, 1e-9)) @ q
+    outside_sim = max((float(by_part[u.text] @ q) for u in elsewhere), default=0.0)
     passage_sims = [h.similarity for h in hits if h.similarity is not None]
 
     lexical = score_sentences(question, [s.text for s in sentences])
@@ -179,7 +187,11 @@ def judge_evidence(
         n for n in _names(question) if n.lower() not in haystack and _unknown(n, known_terms)
     ]
     evidence.features = _features(question, evidence, kind, scope_terms, scope_size)
+    evidence.features["outside_gain"] = round(
+        outside_sim - evidence.features["sentence_similarity"] if elsewhere else -1.0, 4
+    )
     evidence.supported = not evidence.missing_names and decide(evidence.features)
+
     return evidence
 
 
@@ -251,6 +263,7 @@ ABSENT_WORDS, ABSENT_RESCUE = 2, 0.55  # this many question words the scope neve
 # unless a sentence is at least this similar ("Does dropout resemble ensembling?" on a paper
 # that mentions neither)
 MOSTLY_ABSENT = 3  # at least this many, and half the question's words: abstain anyway
+LATER_GAIN = 0.05  # no-spoiler mode: a later chapter's sentence this much more similar
 MIN_UNIT_COVERAGE = 0.0  # idf-weighted share of the question's words in a top sentence
 COVERAGE_RESCUE = 1.0  # ... unless a sentence is at least this similar
 
@@ -263,6 +276,8 @@ def decide(f: Mapping[str, float]) -> bool:
         f["similarity"] >= RESCUE_SIMILARITY and f["coverage"] >= RESCUE_COVERAGE
     ):
         return False
+    if f.get("outside_gain", -1.0) >= LATER_GAIN:
+        return False  # the answer is in a chapter the reader has not reached
     absent = f["scope_missing"]
     if absent >= ABSENT_WORDS and f["sentence_similarity"] < ABSENT_RESCUE:
         return False  # about something the text does not discuss

@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 NOT_IN_TEXT = "The selected chapters don't say."
 NOT_IN_TEXT_MARKER = "NOT_IN_TEXT"
 RETRIEVE_K = 8
+OUTSIDE_K = 3  # passages of the whole book looked at to tell "it's in another chapter"
 
 SYSTEM_PROMPT = """You answer questions about a book or paper using ONLY the numbered passages.
 Cite every claim with the passage keys in square brackets, like [P2] or [P1][P3].
@@ -106,9 +107,31 @@ def collect_evidence(ws: Workspace, question: str, scope: Scope, *, settings: Se
     sources = list(scope.source_ids)
     counts, size = lexical.term_presence(ws, question, sources, chapter_ids)
     known, _ = lexical.term_presence(ws, question, sources, chapter_ids, through_scope=True)
+    outside = None
+    if _reading_upto(ws, scope):  # no-spoiler mode: is the answer in a later chapter?
+        wider = search(ws, question, Scope(sources), k=OUTSIDE_K, settings=settings)
+        inside = set(chapter_ids or [])
+        outside = [h for h in wider if h.passage.chapter_id not in inside]
     return judge_evidence(
-        question, hits, settings=settings, scope_terms=counts, scope_size=size, known_terms=known
+        question,
+        hits,
+        settings=settings,
+        scope_terms=counts,
+        scope_size=size,
+        known_terms=known,
+        outside=outside,
     )
+
+
+def _reading_upto(ws: Workspace, scope: Scope) -> bool:
+    """Chapters 1..N of one source (and not all of it): reading-companion mode."""
+    if scope.chapter_ids is None or len(scope.source_ids) != 1 or not scope.chapter_ids:
+        return False
+    chapters = ws.get_source(scope.source_ids[0]).chapters
+    inside = set(scope.chapter_ids)
+    last = max((c.index for c in chapters if c.id in inside), default=0)
+    before = {c.id for c in chapters if c.index <= last}
+    return before <= inside and len(inside) < len(chapters)
 
 
 def _not_in_text(question: str, hits: list[ScoredPassage], label: str, backend: str) -> Answer:

@@ -25,13 +25,14 @@ SMALL_DOCS = (
     "tracemonkey-pldi-09.pdf",
     "tully2010_heart-failure-programmes_hindawi_cc-by.pdf",
 )
-# figures reached on these questions (see README), each held with a margin
+# figures reached on these 105 questions (0.72 containment, 0.42 abstention, 0.05 false
+# abstention, hybrid recall@5 0.937 and MRR 0.813), each held with a margin
 HOLD = {
-    "answer_containment": 0.0,
-    "abstention_rate": 0.0,
-    "false_abstention_rate": 1.0,  # at most
-    "hybrid_recall@5": 0.0,
-    "hybrid_mrr": 0.0,
+    "answer_containment": 0.66,
+    "abstention_rate": 0.35,
+    "false_abstention_rate": 0.10,  # at most
+    "hybrid_recall@5": 0.90,
+    "hybrid_mrr": 0.77,
 }
 
 
@@ -70,7 +71,7 @@ def test_heldout_test_split_holds_its_figures(tmp_path: Path) -> None:
     details = tmp_path / "details.jsonl"
     result = evaluate_qa(questions, settings=settings, details=details)
     print(json.dumps({k: v for k, v in result.items() if k != "by_type"}, indent=1))
-    assert result["questions"] == len(rows) > 80
+    assert result["questions"] == len(rows) > 100
     assert result["invented_citations"] == 0
     assert result["answer_containment"] >= HOLD["answer_containment"]
     assert result["abstention_rate"] >= HOLD["abstention_rate"]
