@@ -20,6 +20,7 @@ from pipelines.answers.question_kinds import (
     answer_type,
     cue_strength,
     echoes,
+    is_cut_off,
     is_dialogue_fragment,
     is_question,
     never_an_answer,
@@ -97,6 +98,7 @@ def _candidate_units(hits: list[ScoredPassage], question: str = "") -> list[Sent
                         never_an_answer(parts[0], question)
                         and size == 1
                         or any(is_question(p) or is_dialogue_fragment(p) for p in parts)
+                        or is_cut_off(parts[0])
                         or echoes(text, question)
                     ):
                         continue

@@ -105,6 +105,12 @@ def _description(subject: str, text: str) -> str:
     return ""
 
 
+def _names_given(question: str, text: str) -> list[str]:
+    from pipelines.answers.question_kinds import _new_names, named_in
+
+    return [n for n in _new_names(text, question) if named_in(n, text)]
+
+
 def lead_entity(question: str, units: list[Sentence]) -> tuple[str, Sentence] | None:
     """For who/name questions, the answer's entity first: 'Buck — Judge Miller's dog',
     'Irene Adler — the woman'. Returns (lead text, the unit it comes from) or None."""
@@ -120,14 +126,14 @@ def lead_entity(question: str, units: list[Sentence]) -> tuple[str, Sentence] | 
         return None
     if kind == "definition":
         return None
-    ranked = [u.text for u in units]
-    name = entity(question, ranked)
-    if not name:
+    if kind == "name":  # only a name the text gives as one ("named Buck")
+        for unit in units:
+            for name in _names_given(question, unit.text):
+                return (f"{name} — {subject}." if subject else f"{name}."), unit
         return None
-    source = next(u for u in units if name in u.text)
-    if kind == "name" and subject:
-        return f"{name} — {subject}.", source
-    return f"{name}.", source
+    best = max(units, key=lambda u: u.score)
+    name = entity(question, [best.text])  # "Who sent ...?": the person in the best sentence
+    return (f"{name}.", best) if name else None
 
 
 def extractive_answer(

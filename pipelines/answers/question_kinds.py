@@ -214,8 +214,8 @@ def _new_names(text: str, question: str) -> list[str]:
         words = name.split()
         if sentence_start and len(words) == 1:
             continue  # "The", "He" ... at the start of a sentence or a quotation
-        if all(w.lower() in asked for w in words):
-            continue
+        if any(w.lower() in asked for w in words):
+            continue  # "Captain Ahab" for a question about Ahab
         names.append(name)
     return names
 
@@ -263,4 +263,29 @@ def echoes(text: str, question: str) -> bool:
 
 
 def never_an_answer(text: str, question: str) -> bool:
-    return is_question(text) or is_dialogue_fragment(text) or echoes(text, question)
+    return (
+        is_question(text)
+        or is_dialogue_fragment(text)
+        or echoes(text, question)
+        or len(text.split()) < MIN_ANSWER_WORDS  # "Get off, Queequeg!"
+        or is_cut_off(text)
+    )
+
+
+def is_cut_off(text: str) -> bool:
+    """Starts mid-sentence: 'said I, “call that his face?'."""
+    return text.lstrip(_QUOTES + " ")[:1].islower()
+
+
+MIN_ANSWER_WORDS = 5
+
+
+def named_in(name: str, text: str) -> bool:
+    """The text gives `name` as a name: 'named Buck', 'called the Eloi', 'her name was Weena'."""
+    return bool(
+        re.search(
+            rf"\b(?:named|called|name (?:is|was)|known as|christened)\s+(?:the\s+)?{re.escape(name)}",
+            text,
+            re.I,
+        )
+    )
