@@ -48,7 +48,8 @@ PAPER_CUES = {
     ),
     "method": re.compile(
         r"\b(works by|we use|consists of|is built|records?|compiles?|algorithm|implemented|"
-        r"design|trials?|we (searched|included|analy[sz]ed)|method)\w*",
+        r"design|trials?|we (searched|included|analy[sz]ed)|method|examined|conducted|"
+        r"interview|focus group|recruited|survey|questionnaire|measured)\w*",
         re.I,
     ),
     "result": re.compile(
@@ -57,7 +58,8 @@ PAPER_CUES = {
         re.I,
     ),
     "limit": re.compile(
-        r"\b(limitation|future work|does not|do not|only|however|drawback|not yet|remain)\w*",
+        r"\b(limitation|future work|further (research|work|study)|small (size|sample|number)|"
+        r"generalis|generaliz|drawback|caution|cannot be|not yet|bias)\w*",
         re.I,
     ),
 }
@@ -150,6 +152,13 @@ def digest(
         _describe(beat, spoken)  # who/what of the line as it will be heard
     descriptions = _descriptions(docs.values())
     return Digest(chosen, descriptions, narrator, is_paper)
+
+
+_IMPERATIVE = re.compile(r"^(Look|Go|Let|See|Say|Come|Behold|Consider|Mark|Think|Imagine)\b")
+
+
+def _outside_quotes(text: str) -> str:
+    return re.sub(r"[“\"][^”\"]*[”\"]", " ", text)
 
 
 def _for_parse(text: str) -> str:
@@ -296,7 +305,13 @@ def _gist(doc: Any, subject: str | None) -> str | None:
         return None
     if len(ordered) > 12 or ordered[-1] - ordered[0] + 1 != len(ordered):
         return None
-    words = doc[ordered[0] : ordered[-1] + 1].text.strip(" ,;:“”\"'")
+    span = doc[ordered[0] : ordered[-1] + 1]
+    if any(
+        t.lower_ in ("their", "its", "it", "they", "them", "this", "that", "these", "those")
+        for t in span[1:]
+    ):
+        return None  # "thought of their distance": whose? a restatement must stand alone
+    words = span.text.strip(" ,;:“”\"'")
     if re.search(r"[()\[\]“”\"]", words):
         return None
     if any(
@@ -321,6 +336,11 @@ def _make_beat(
     text = printed
     if "?" in text[-3:] or len(text.split()) < 6:
         return None  # a question or a scrap is no statement for a listener
+    if not is_paper and (
+        doc[0].tag_ == "VB"
+        or re.search(r"\b(you|your|yours|yourself)\b", _outside_quotes(text), re.I)
+    ):
+        return None  # the book talking to its reader ("Look!", "your city") confuses a listener
     if text.rstrip().endswith((":", ";", ",")):
         return None  # it leads into something the listener won't hear
     if not any(t.pos_ in ("VERB", "AUX") for t in doc):
@@ -328,6 +348,8 @@ def _make_beat(
     role = _paper_role(text) if is_paper else "event"
     quoted = False
     subject = _subject_name(doc)
+    if subject and subject.startswith("The "):
+        subject = "the" + subject[3:]
     has_quote = bool(re.search(r"[“”\"]", text))
     first_person = bool(re.search(r"\b(I|my|me|myself)\b", text))
     if is_paper:

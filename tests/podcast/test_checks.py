@@ -9,14 +9,20 @@ from pipelines.types import Passage
 
 
 def test_references_tables_and_captions_are_not_prose() -> None:
-    assert non_prose_reason(
-        "Outrageously large neural networks: The sparsely-gated mixture-of-experts layer. "
-        "arXiv preprint arXiv:1701.06538, 2017."
-    ) == "reference"
+    assert (
+        non_prose_reason(
+            "Outrageously large neural networks: The sparsely-gated mixture-of-experts layer. "
+            "arXiv preprint arXiv:1701.06538, 2017."
+        )
+        == "reference"
+    )
     assert non_prose_reason("Figure 3: Speedup vs. a baseline interpreter.") == "caption"
-    assert non_prose_reason(
-        "Layer Type Complexity per Layer Sequential Maximum Path Length Operations"
-    ) == "table"
+    assert (
+        non_prose_reason(
+            "Layer Type Complexity per Layer Sequential Maximum Path Length Operations"
+        )
+        == "table"
+    )
     assert non_prose_reason("12.4 13.1 9.8 22.0 4.1 8.8 10.2") == "table"
     assert non_prose_reason("The Time Traveller smiled round at us all.") is None
 

@@ -19,7 +19,7 @@ from pipelines.podcast.material import Material, Segment, body_words, segment_bu
 from pipelines.podcast.writers.lines import HostLines, lower_first, topic_taken_up
 from pipelines.text.digest import Beat, Digest, digest
 from pipelines.text.narration import find_narrator, find_teller
-from pipelines.types import Host, Script, SourceKind, Turn, count_words
+from pipelines.types import Chapter, Host, Script, SourceKind, Turn, count_words
 
 if TYPE_CHECKING:
     from pipelines.podcast.request import PodcastRequest
@@ -62,28 +62,91 @@ def write(
 
 def plan_episode(material: Material, request: PodcastRequest, target_words: int) -> _Plan:
     source = material.source
-    is_paper = source.kind == SourceKind.PAPER
+    if source.kind == SourceKind.PAPER:
+        return _paper_plan(material, request, target_words)
     book_text = " ".join(c.text for c in source.chapters if c.kind.is_body)
-    narrator = None if is_paper else find_narrator(book_text, source.authors)
-    teller = None if is_paper else find_teller(book_text)
+    narrator = find_narrator(book_text, source.authors)
+    teller = find_teller(book_text)
     budgets = segment_budgets(material.segments, body_words(target_words))
     planned = []
     for segment, budget in zip(material.segments, budgets, strict=True):
         limit = max(4, round(budget * 2.0 / 22))  # spare beats for re-planning
-        planned.append(
-            (
-                segment,
-                digest(
-                    segment.passages,
-                    limit=limit,
-                    is_paper=is_paper,
-                    narrator=narrator,
-                    teller=teller,
-                    focus=request.focus,
-                ),
-            )
+        found = digest(
+            segment.passages, limit=limit, narrator=narrator, teller=teller, focus=request.focus
         )
+        planned.append((segment, found))
     return _Plan(planned)
+
+
+# A paper is told as its argument, not section by section: the problem, the idea, how
+# they went about it, what they found, the limits.
+PAPER_PARTS = [
+    ("problem", "The problem"),
+    ("idea", "The idea"),
+    ("method", "How it works"),
+    ("result", "The findings"),
+    ("limit", "The limits"),
+]
+_SECTION_ROLES = [
+    (
+        re.compile(
+            r"method|design|approach|implement|system|algorithm|architecture|model|trace tree|trace record",
+            re.I,
+        ),
+        "method",
+    ),
+    (
+        re.compile(r"result|evaluat|experiment|finding|performance|benchmark|experience", re.I),
+        "result",
+    ),
+    (re.compile(r"limitation|future|threat|caveat", re.I), "limit"),
+]
+
+
+def _paper_plan(material: Material, request: PodcastRequest, target_words: int) -> _Plan:
+    passages = [p for segment in material.segments for p in segment.passages]
+    budget = body_words(target_words)
+    found = digest(
+        passages, limit=max(10, round(budget * 2.5 / 22)), is_paper=True, focus=request.focus
+    )
+    sections = _section_roles(material.chapters)
+    for beat in found.beats:
+        beat.role = _role_in_paper(beat.role, sections.get(beat.passage.chapter_id))
+    planned = []
+    for role, title in PAPER_PARTS:
+        beats = [b for b in found.beats if b.role == role]
+        if beats:
+            part = Segment(title, [b.passage for b in beats], material.chapters, title.lower())
+            planned.append((part, Digest(beats, found.descriptions, None, True)))
+    return _Plan(planned)
+
+
+def _section_roles(chapters: list[Chapter]) -> dict[str, str | None]:
+    """What each section is for, by its title, else by its place: after the methods and
+    before the discussion come results ("5. Maintenance", "7. GP Services")."""
+    roles: dict[str, str | None] = {}
+    seen_method = False
+    for chapter in chapters:
+        role = next((r for pattern, r in _SECTION_ROLES if pattern.search(chapter.title)), None)
+        if re.search(r"discussion|conclusion", chapter.title, re.I):
+            role = "discussion"
+        elif role is None and seen_method:
+            role = "result"
+        seen_method = seen_method or role in ("method", "result")
+        roles[chapter.id] = role
+    return roles
+
+
+def _role_in_paper(role: str, section: str | None) -> str:
+    """The section a sentence sits in says more about its part in the argument than its
+    wording: a 'results' sentence in the introduction is the problem's background."""
+    if section == "discussion":
+        return role if role in ("limit", "result", "idea") else "result"
+    if section in ("method", "result"):
+        return "limit" if role == "limit" and section == "result" else section
+    if section == "limit":
+        return "limit"
+    return role if role in ("idea", "method", "result") else "problem"  # abstract, introduction
 
 
 def _pick(beats: list[Beat], budget: int, used: set[str]) -> list[Beat]:
@@ -159,13 +222,13 @@ def _compose(
             runs_on = i > 0 and _runs_on(beats[i - 1], beat) and not name
             runs_on = runs_on and turns[-1].speaker == a and count_words(turns[-1].text) < 60
             if runs_on:
-                turns[-1].text += " " + beat.text  # the text's very next sentence
-                turns[-1].passage_ids = list(
-                    dict.fromkeys([*turns[-1].passage_ids, beat.passage.id])
-                )
+                _go_on(turns[-1], beat)  # the text's very next sentence
                 continue
             if i > 0 or turns[-1].speaker == a:
                 host_b = _host_b_line(lines, beats[i - 1], beat, name, returning, debate, a, b)
+                if not host_b and _near(beats[i - 1], beat) and count_words(turns[-1].text) < 70:
+                    _go_on(turns[-1], beat)  # nothing worth asking: host A goes on
+                    continue
                 turns.append(Turn(b, host_b or lines.backchannel(beat), [beat.passage.id], number))
             intro = lines.description(name, dig.descriptions) if name else ""
             reader = b if debate and beat.role in ("limit",) else a
@@ -221,6 +284,17 @@ def _host_b_line(
     return line
 
 
+def _go_on(turn: Turn, beat: Beat) -> None:
+    turn.text += " " + beat.text
+    turn.passage_ids = list(dict.fromkeys([*turn.passage_ids, beat.passage.id]))
+
+
+def _near(previous: Beat, beat: Beat) -> bool:
+    """Close enough in the text to be told in one breath (not two distant passages)."""
+    same_chapter = previous.passage.chapter_id == beat.passage.chapter_id
+    return same_chapter and 0 < beat.offset - previous.offset <= 1500
+
+
 def _runs_on(previous: Beat, beat: Beat) -> bool:
     """Is `beat` the text's very next sentence or two after `previous`?"""
     return (
@@ -267,7 +341,18 @@ def spoken_title(segment: Segment) -> str:
     return spoken.strip().rstrip(".:")
 
 
+_PART_QUESTIONS = {
+    "The problem": "So what problem are they taking on?",
+    "The idea": "And what's their idea?",
+    "How it works": "How does it work?",
+    "The findings": "And the findings?",
+    "The limits": "Any limits to it?",
+}
+
+
 def _segment_question(segment: Segment, number: int, first: Beat) -> str:
+    if segment.title in _PART_QUESTIONS:
+        return _PART_QUESTIONS[segment.title]
     if number == 1 and first.subject:
         return f"So, {spoken_title(segment)}. What's going on with {first.subject}?"
     if number == 1:
@@ -283,7 +368,10 @@ def _intro(material: Material, request: PodcastRequest, previously: str) -> str:
     a, b = request.hosts
     source = material.source
     intro = f"Welcome to Folio. I'm {a}" + ("." if request.kind.one_host else f", here with {b}.")
-    intro += f" Today: {tidy_title(material.label)} of {source.title}"
+    if material.label == f"the whole {source.kind}":
+        intro += f" Today: the {source.kind} {source.title}"
+    else:
+        intro += f" Today: {tidy_title(material.label)} of {source.title}"
     intro += f" by {', '.join(source.authors)}." if source.authors else "."
     if request.focus:
         intro += f" We'll focus on {request.focus.rstrip('.')}."
@@ -297,8 +385,15 @@ def _closing(
 ) -> list[Turn]:
     """A recap of 3-5 things that happened or were claimed, each with its passage."""
     plain = [x for x in told if not x.quoted]  # what happened, not who said what
-    best = sorted(sorted(plain, key=lambda x: -x.score)[:5], key=lambda x: x.order)
+    by_segment: dict[str, list[Beat]] = {}
+    for x in sorted(plain, key=lambda x: -x.score):  # the best of each part, then the rest
+        by_segment.setdefault(x.passage.chapter_id + str(x.offset // 4000), []).append(x)
+    ranked = [
+        x for rank in range(5) for group in by_segment.values() for x in group[rank : rank + 1]
+    ]
+    best = sorted(ranked[:5], key=lambda x: x.order)
     shorts = [(x, _short_form(x)) for x in best]
+    shorts = [(x, p) for x, p in shorts if p and not _SUBORDINATE.match(p)]
     points = [
         lower_first(p.rstrip("."), x.names) for x, p in shorts if p and not line_problem(p, "")
     ]
@@ -325,6 +420,9 @@ def _closing(
     )
     closing.append(Turn(a if one_host else b, outro + " Happy reading.", [], segment))
     return closing
+
+
+_SUBORDINATE = re.compile(r"(When|If|As|Though|Although|Because|While|Since|Once|Unless)\b", re.I)
 
 
 def _short_form(beat: Beat) -> str | None:

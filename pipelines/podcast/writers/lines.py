@@ -11,12 +11,12 @@ import re
 from pipelines.text.digest import Beat
 
 _PAPER_QUESTIONS = {
-    "problem": ["What's the problem with {term}?", "Why is {term} a problem in the first place?"],
+    "problem": ["Where {does} {term} come in?", "And {term}?"],
     "idea": ["So what's the idea behind {term}?", "What do they propose for {term}?"],
-    "method": ["How does {term} work?", "Walk me through {term}.", "And how do they do {term}?"],
-    "result": ["What did they find about {term}?", "What came of {term}?"],
-    "limit": ["Is there a catch with {term}?", "Where does {term} fall short?"],
-    "claim": ["What about {term}?", "And where does {term} come in?"],
+    "method": ["How {does} {term} work?", "And {term}?"],
+    "result": ["What did they find about {term}?", "And {term}?"],
+    "limit": ["Is there a catch with {term}?", "And {term}?"],
+    "claim": ["What about {term}?", "And where {does} {term} come in?"],
 }
 _STORY_QUESTIONS = [
     "What does {name} do next?",
@@ -24,20 +24,20 @@ _STORY_QUESTIONS = [
     "Then what does {name} do?",
     "How does {name} take that?",
 ]
-_TERM_QUESTIONS = ["What about {term}?", "And {term}?", "What's the deal with {term}?"]
+_TERM_QUESTIONS = ["And {term}?", "Where {does} {term} come in?"]
 _PROMPTS = ["And then?", "What happens next?", "Go on.", "Then what?", "And after that?"]
-_INTERJECTIONS = ["Wow, so", "Right, so", "Huh. So", "Okay, so", "Hold on, so"]
+_INTERJECTIONS = ["So", "Okay, so", "Hm. So", "Right, so", "Huh. So", "Wait, so"]
 _LATER_FRAMES = [
     "In {spoken}, the story turns.",
     "In {spoken}, things move on.",
     "In {spoken}, it shifts.",
 ]
 _PAPER_LEADS = {
-    "problem": "They start from a problem.",
-    "idea": "Here's the core idea.",
-    "method": "Here's how it works.",
-    "result": "Now the numbers.",
-    "limit": "And the limits.",
+    "problem": "The problem:",
+    "idea": "Their idea:",
+    "method": "How it works:",
+    "result": "The findings:",
+    "limit": "The limits:",
 }
 
 
@@ -53,6 +53,7 @@ class HostLines:
     def __init__(self, paper: bool) -> None:
         self.paper = paper
         self.used: set[str] = set()
+        self.asked: set[str] = set()  # terms host B has asked about once already
         self.story = itertools.cycle(_STORY_QUESTIONS)
         self.terms = itertools.cycle(_TERM_QUESTIONS)
         self.interjections = itertools.cycle(_INTERJECTIONS)
@@ -82,10 +83,16 @@ class HostLines:
             line = self._fresh(f"What do the numbers say about {beat.term}?")
             if line:
                 return line
-        if self.paper and beat.term:
+        if (
+            self.paper
+            and _specific(beat.term)
+            and beat.role in ("result", "limit", "claim")
+            and str(beat.term).lower() not in self.asked
+        ):
+            self.asked.add(str(beat.term).lower())
             cycle = self.paper_cycles.get(beat.role, self.paper_cycles["claim"])
             for _ in range(3):
-                line = self._fresh(next(cycle).format(term=beat.term))
+                line = self._fresh(next(cycle).format(term=beat.term, does=_does(beat.term)))
                 if line:
                     return line
         if not self.paper and beat.subject:
@@ -93,13 +100,15 @@ class HostLines:
                 line = self._fresh(next(self.story).format(name=beat.subject))
                 if line:
                     return line
-        if (
-            beat.term
-            and beat.term != beat.subject
-            and beat.term.lower() != f"the {beat.subject}".lower()
-        ):
+        named = bool(beat.term and beat.term[:1].isupper())  # a story asks about names only
+        about_subject = beat.term and beat.term.lower() in (
+            str(beat.subject).lower(),
+            f"the {beat.subject}".lower(),
+        )
+        if _specific(beat.term) and named and not about_subject and beat.term not in self.asked:
+            self.asked.add(str(beat.term))
             for _ in range(len(_TERM_QUESTIONS)):
-                line = self._fresh(next(self.terms).format(term=beat.term))
+                line = self._fresh(next(self.terms).format(term=beat.term, does=_does(beat.term)))
                 if line:
                     return line
         return None
@@ -118,8 +127,12 @@ class HostLines:
             beat = Beat(
                 **{**beat.__dict__, "subject": None, "term": term}
             )  # ask about something else
-        question = self.question(beat, new_name=None, returning=None)
-        reaction = self.reaction(previous) if self.turn % 2 or not question else None
+        reaction = self.reaction(previous)
+        question = (
+            None
+            if reaction and self.turn % 2
+            else self.question(beat, new_name=None, returning=None)
+        )
         return " ".join(x for x in (reaction, question) if x) or None
 
     def reaction(self, beat: Beat) -> str | None:
@@ -133,36 +146,45 @@ class HostLines:
         return self._fresh(line)
 
     def backchannel(self, beat: Beat) -> str:
-        """A short nod that names what the next line is about, when no question fits."""
-        thing = beat.term or beat.subject
-        if thing:
-            line = self._fresh(f"Right, {thing}.")
-            if line:
-                return line
+        """A short nod, when no question fits and host A has talked long enough."""
         return next(self.nods)
 
     def framing(self, beat: Beat, spoken: str, first: bool) -> str:
         """Host A's lead-in for a segment's first beat."""
         if self.paper:
-            if beat.role == "result" and not beat.has_number:
-                return "Here's what they found."
             return _PAPER_LEADS.get(beat.role, "")
         said = spoken[:1].upper() + spoken[1:]
         if first and beat.subject:
             return f"{said} starts with {beat.subject}."
         if first:
             return f"{said} starts like this."
-        return next(self.frames).format(spoken=spoken)
+        return ""  # the segment's own transition said where we are
 
     def description(self, name: str, descriptions: dict[str, str]) -> str:
         described = descriptions.get(name)
         return f"{name} is {described}." if described else ""
 
 
+def _does(term: str | None) -> str:
+    """'does' for one thing, 'do' for several ('the programmes')."""
+    last = (term or "").split()[-1:] or [""]
+    return "do" if re.search(r"[^s]s$", last[0]) else "does"
+
+
+def _specific(term: str | None) -> bool:
+    """A term worth a question: a name, or a phrase of two words or more ('trace trees')."""
+    if not term:
+        return False
+    words = [w for w in term.split() if w.lower() not in ("the", "a", "an")]
+    return len(words) >= 2 or term[:1].isupper()
+
+
 def lower_first(text: str, names: list[str]) -> str:
     """'Supervised exercise sessions ...' -> 'supervised ...' mid-sentence; names stay."""
     first = text.split(" ", 1)[0]
     bare = re.sub(r"['’]s$", "", first)
+    if first in ("The", "A", "An"):
+        return first.lower() + text[len(first) :]
     if first == "I" or any(n.split()[0] == bare for n in names) or first.isupper():
         return text
     return first[:1].lower() + first[1:] + text[len(first) :]
