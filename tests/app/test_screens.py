@@ -324,3 +324,24 @@ def test_first_run_screen_offers_the_samples(tmp_path, monkeypatch) -> None:
     assert at.main.button(key="welcome_samples").label == "Add the sample library"
     assert "Add a book or a paper" in _texts(at)
     st.cache_resource.clear()
+
+
+def test_a_ticked_story_means_its_parts_too(tmp_path, monkeypatch) -> None:
+    """Issue #11.4: a story whose text lives in its parts is asked about as a whole."""
+    from streamlit.testing.v1 import AppTest
+
+    from pipelines.workspace import library
+    from tests.app.conftest import APP
+    from tests.sources import CHILDRENS_LIT
+
+    ws = Workspace(tmp_path)
+    source = library.add_file(ws, CHILDRENS_LIT, settings=ws.settings).source
+    story = next(c for c in source.chapters if "FOUR-LEAVED CLOVER" in c.title)
+    parts = [c.index for c in source.expand([story.index])]
+    assert len(parts) == 5  # the story and its parts I-IV
+    monkeypatch.setenv("FOLIO_HOME", str(tmp_path))
+    monkeypatch.setenv(state.RAISE_ENV, "1")
+    app = AppTest.from_file(APP, default_timeout=120)
+    _seed(app, source.id, "Ask", [story.index])
+    _run(app)
+    assert f"chapters {parts[0]}–{parts[-1]} of" in _texts(app)  # the scope names all five

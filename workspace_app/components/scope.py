@@ -17,10 +17,13 @@ def current_scope(ws: Workspace):
 
     known = {s.id for s in ws.list_sources()}
     chosen = {sid: idx for sid, idx in state.scope_chapters().items() if sid in known and idx}
-    if chosen:
+    if chosen:  # a ticked parent (a part, a story with parts) means its children too
+        expanded = {
+            sid: [c.index for c in ws.get_source(sid).expand(idx)] for sid, idx in chosen.items()
+        }
         return Scope(
             source_ids=list(chosen),
-            chapter_ids=[chapter_id(sid, i) for sid, idx in chosen.items() for i in idx],
+            chapter_ids=[chapter_id(sid, i) for sid, idx in expanded.items() for i in idx],
         )
     source_id = state.selected_source()
     if source_id in known:

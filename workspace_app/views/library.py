@@ -19,7 +19,12 @@ from workspace_app.components import jobs as job_ui
 from workspace_app.components.text import clean_authors, escape_md, numbered
 
 UPLOAD_TYPES = ["pdf", "epub", "txt", "md", "markdown"]
-HIDDEN_KINDS = {ChapterKind.FRONT_MATTER, ChapterKind.BACK_MATTER, ChapterKind.INDEX}
+HIDDEN_KINDS = {
+    ChapterKind.FRONT_MATTER,
+    ChapterKind.BACK_MATTER,
+    ChapterKind.INDEX,
+    ChapterKind.REFERENCES,
+}
 INDENT = "\u2003"
 
 
