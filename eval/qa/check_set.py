@@ -38,7 +38,9 @@ MIN_UNANSWERABLE = 0.20
 MIN_WHOLE = 0.25
 REQUIRED_TYPES = {"who", "what", "why", "how", "when", "number", "name"}
 
-_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "‟": '"'})
+_QUOTES = str.maketrans(
+    {"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "‟": '"'}
+)
 _INVISIBLE = re.compile("[\u2060\u00ad\ufeff\u200b]")
 
 
@@ -154,14 +156,18 @@ def check_row(row: dict, sources: Sources, base: Path) -> list[str]:
         if norm_text(span) not in scope_text:
             err(f"evidence not found in scope: {span!r}")
     try:
-        passages = [p for p in sources.passages(doc) if p.chapter_id in {c.id for c in scope_chapters}]
+        passages = [
+            p for p in sources.passages(doc) if p.chapter_id in {c.id for c in scope_chapters}
+        ]
     except Exception as exc:  # chunking unavailable: report, don't hide the other checks
         err(f"could not chunk the document into passages ({exc})")
         passages = []
     for span in evidence:
         # `folio eval qa` takes as gold the passages whose scorer-normalised text holds the span.
         want = f" {norm_score(_INVISIBLE.sub('', span))} "
-        if passages and not any(want in f" {norm_score(_INVISIBLE.sub('', p.text))} " for p in passages):
+        if passages and not any(
+            want in f" {norm_score(_INVISIBLE.sub('', p.text))} " for p in passages
+        ):
             err(f"evidence is not inside any single passage of the scope: {span!r}")
     if row["answerable"] and answers:
         hay = f" {norm_score(_INVISIBLE.sub('', chr(10).join(c.text for c in scope_chapters)))} "
@@ -211,8 +217,13 @@ def check_set(rows: list[dict]) -> list[str]:
     errs += [f"duplicate question {q[1]!r}" for q, c in qs.items() if c > 1]
     existing = HERE / "questions.jsonl"
     if existing.is_file():
-        old = {(json.loads(l)["question"].strip().lower()) for l in existing.read_text("utf-8").splitlines() if l.strip()}
-        errs += [f"{r['id']}: question copied from questions.jsonl" for r in rows if r["question"].strip().lower() in old]
+        lines = existing.read_text("utf-8").splitlines()
+        old = {json.loads(line)["question"].strip().lower() for line in lines if line.strip()}
+        errs += [
+            f"{r['id']}: question copied from questions.jsonl"
+            for r in rows
+            if r["question"].strip().lower() in old
+        ]
 
     if n < MIN_QUESTIONS:
         errs.append(f"only {n} questions (need >= {MIN_QUESTIONS})")
@@ -249,7 +260,9 @@ def check_set(rows: list[dict]) -> list[str]:
             errs.append(f"dev/test sizes unbalanced: {len(dev)} vs {len(test)}")
         strata: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
         for r in rows:
-            strata[(Path(r["doc"]).name, r["type"])][0 if r["_file"].startswith("heldout_dev") else 1] += 1
+            strata[(Path(r["doc"]).name, r["type"])][
+                0 if r["_file"].startswith("heldout_dev") else 1
+            ] += 1
         for key, (a, b) in sorted(strata.items()):
             if abs(a - b) > 1:
                 errs.append(f"stratum {key} split {a}/{b} (differs by more than 1)")
@@ -273,7 +286,9 @@ def main(argv: list[str]) -> int:
         for e in errors:
             print("  -", e)
         return 1
-    print(f"OK: {len(rows)} questions, evidence spans and chapter titles verified against the texts.")
+    print(
+        f"OK: {len(rows)} questions, evidence spans and chapter titles verified against the texts."
+    )
     return 0
 
 

@@ -147,7 +147,7 @@ def _invented(result: Answer, ws: Workspace, scope: Scope) -> int:
     for c in result.citations:
         p = found.get(c.passage_id)
         outside = p is None or p.source_id not in scope.source_ids
-        if outside or (allowed is not None and p.chapter_id not in allowed):
+        if p is None or outside or (allowed is not None and p.chapter_id not in allowed):
             bad += 1
         elif c.quote and normalise(c.quote.rstrip("…"))[:80] not in normalise(p.text):
             bad += 1  # a quote that is not in the passage it cites

@@ -21,6 +21,7 @@ _NOT_PEOPLE = {"Lord", "God", "English", "Thames", "Sun", "Moon", "Earth", "Worl
 class Narrator:
     label: str  # "Ishmael", "the Time Traveller", "the narrator"
     pronoun: str | None  # "he" | "she" | None when the text doesn't say
+    author: bool = False  # the author speaking in non-fiction: named each time if need be
 
     def capitalised(self) -> str:
         return self.label[:1].upper() + self.label[1:]
@@ -39,7 +40,7 @@ def find_narrator(book_text: str, authors: list[str] | None = None) -> Narrator:
         return Narrator(name, _pronoun_near(book_text, name))
     if authors and not _is_story(book_text):
         surname = authors[0].split()[-1]
-        return Narrator(surname, _pronoun_near(book_text, surname))
+        return Narrator(surname, _pronoun_near(book_text, surname), author=True)
     return Narrator("the narrator", None)
 
 
@@ -106,7 +107,9 @@ _THIRD = {"am": "is", "'m": "'s", "have": "has", "'ve": "'s", "do": "does", "are
 def to_third_person(doc: Any, narrator: Narrator) -> str | None:
     """'I took the lever' -> 'The Time Traveller took the lever'; None if it can't be
     done cleanly (the narrator's pronoun is unknown, or the sentence says 'we'/'you')."""
-    if narrator.pronoun is None:
+    if narrator.pronoun is None and not narrator.author:
+        return None
+    if narrator.pronoun is None and any(t.lower_ in ("myself", "mine") for t in doc):
         return None
     if any(t.lower_ in ("we", "us", "our", "ours", "you", "your", "ourselves") for t in doc):
         return None
@@ -118,16 +121,16 @@ def to_third_person(doc: Any, narrator: Narrator) -> str | None:
         word = token.text
         lower = token.lower_
         if word == "I":
-            word = he if named else narrator.label
+            word = he if named and he else narrator.label
             named = True
         elif lower == "me":
-            word = _OBJECT[he]
+            word = _OBJECT[he] if he else narrator.label
         elif lower == "my":
-            word = _POSSESSIVE[he] if named else narrator.label + "'s"
+            word = _POSSESSIVE[he] if named and he else narrator.label + "'s"
             named = True
-        elif lower == "mine":
+        elif lower == "mine" and he:
             word = "his" if he == "he" else "hers"
-        elif lower == "myself":
+        elif lower == "myself" and he:
             word = _REFLEXIVE[he]
         elif _agrees_with_i(token, subject_i) and lower not in _SAME_IN_PAST:
             word = _THIRD.get(lower, _third_person_verb(word))

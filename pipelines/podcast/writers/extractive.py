@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from pipelines.podcast.checks import line_problem
 from pipelines.podcast.material import Material, Segment, body_words, segment_budgets
 from pipelines.podcast.writers.lines import HostLines, lower_first, topic_taken_up
-from pipelines.text.digest import Beat, Digest, digest
+from pipelines.text.digest import CONNECTIVE, Beat, Digest, digest
 from pipelines.text.narration import find_narrator, find_teller
 from pipelines.types import Chapter, Host, Script, SourceKind, Turn, count_words
 
@@ -260,7 +260,8 @@ def _say(turns: list[Turn], speaker: str, text: str, beat: Beat, number: int) ->
     ):
         last.text += " " + text
         return
-    turns.append(Turn(speaker, text, [beat.passage.id], number))
+    text = CONNECTIVE.sub("", text, count=1)  # a new turn never opens on "Then"/"But"
+    turns.append(Turn(speaker, text[:1].upper() + text[1:], [beat.passage.id], number))
 
 
 def _host_b_line(
@@ -359,8 +360,8 @@ def _segment_question(segment: Segment, number: int, first: Beat) -> str:
         return f"So, {spoken_title(segment)}. Where does it start?"
     spoken = spoken_title(segment)
     if " to " in spoken and not spoken.startswith("the "):
-        first, last = spoken.split(" to ", 1)
-        return f"Next, the part from {first} to {last}."
+        start, end = spoken.split(" to ", 1)
+        return f"Next, the part from {start} to {end}."
     return f"On to {spoken}."
 
 

@@ -26,7 +26,7 @@ _STORY_QUESTIONS = [
 ]
 _TERM_QUESTIONS = ["And {term}?", "Where {does} {term} come in?"]
 _PROMPTS = ["And then?", "What happens next?", "Go on.", "Then what?", "And after that?"]
-_INTERJECTIONS = ["So", "Okay, so", "Hm. So", "Right, so", "Huh. So", "Wait, so"]
+_INTERJECTIONS = ["Okay, so", "Hm. So", "Right, so", "Huh. So", "Wait, so", "Ah, so"]
 _LATER_FRAMES = [
     "In {spoken}, the story turns.",
     "In {spoken}, things move on.",
