@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -86,9 +87,25 @@ def _script(home: Path, out: Path) -> Path:
 
 
 ROUNDS = 20
-# (command, seconds before the kill): ingest = parsing/storing, index = embedding,
-# render = voicing/mixing/encoding
-KINDS = {"ingest": (0.2, 2.0), "index": (2.0, 9.0), "render": (0.5, 8.0)}
+# (command, when to kill as a share of that command's full run measured first on this
+# machine, so the kills land in the same stages on a fast or a loaded machine):
+# ingest = parsing/storing, index = embedding, render = voicing/mixing/encoding
+KINDS = {"ingest": (0.03, 0.35), "index": (0.35, 0.95), "render": (0.1, 0.9)}
+
+
+def _timed(home: Path, *args: str) -> float:
+    start = time.monotonic()
+    proc = _start(home, *args)
+    _, err = proc.communicate(timeout=600)
+    assert proc.returncode == 0, err
+    return time.monotonic() - start
+
+
+def _remove_all_but_the_time_machine(home: Path) -> None:
+    ws = Workspace(home)
+    for source in ws.list_sources():
+        if source.id != ws.resolve_source("time machine").id:
+            library.remove_source(ws, source.id, settings=ws.settings)
 
 
 def test_random_kills_across_ingest_index_and_render(tmp_path: Path) -> None:
@@ -97,23 +114,29 @@ def test_random_kills_across_ingest_index_and_render(tmp_path: Path) -> None:
     ws = Workspace(home)
     assert library.add_file(ws, TIME_MACHINE, settings=ws.settings).created
     script = _script(home, tmp_path / "drafts")
+    full = {"ingest": _timed(home, "ingest", str(ALICE))}
+    _remove_all_but_the_time_machine(home)
+    full["index"] = full["ingest"]
+    full["render"] = _timed(home, "render", str(script), "--json")
+    shutil.rmtree(Workspace(home).cache_dir, ignore_errors=True)
     kills: dict[str, int] = dict.fromkeys(KINDS, 0)
+    finished_render = False
     for round_ in range(ROUNDS):
         notebook.save_note(Workspace(home), "reading", f"note {round_}", "before the crash")
         kind = rng.choice(sorted(KINDS))
         if kind == "render":
+            if finished_render:  # a cache full of every turn would make the render instant
+                shutil.rmtree(Workspace(home).cache_dir, ignore_errors=True)
             proc = _start(home, "render", str(script), "--json")
         else:
             proc = _start(home, "ingest", str(ALICE))
-        killed = _kill_after(proc, rng.uniform(*KINDS[kind]))
+        killed = _kill_after(proc, rng.uniform(*KINDS[kind]) * full[kind])
         kills[kind] += killed
+        finished_render = kind == "render" and not killed
         _check_consistent(home)
         assert len(notebook.notes(Workspace(home), "reading")) == round_ + 1
         if kind != "render":  # remove Alice again so later kills land mid-ingest too
-            ws = Workspace(home)
-            for source in ws.list_sources():
-                if source.id != ws.resolve_source("time machine").id:
-                    library.remove_source(ws, source.id, settings=ws.settings)
+            _remove_all_but_the_time_machine(home)
     assert sum(kills.values()) >= 15, f"too few kills hit running work: {kills}"
     assert all(kills.values()), f"every stage must be killed at least once: {kills}"
     for args in (("ingest", str(ALICE), "--json"), ("render", str(script), "--json")):
