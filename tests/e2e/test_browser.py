@@ -176,8 +176,9 @@ def test_read_ask_listen(app_url: str, page, artifacts: Path) -> None:
         timeout=60_000,
     ).json_value()
     assert duration > 1
-    assert main.get_by_text("en-gb", exact=False).first.is_visible()
-    assert main.get_by_text("en-us+f3", exact=False).first.is_visible()
+    # the episode card names the voices it was made with (it may still be redrawing)
+    main.get_by_text("en-gb", exact=False).first.wait_for(state="visible", timeout=LONG)
+    main.get_by_text("en-us+f3", exact=False).first.wait_for(state="visible", timeout=LONG)
     page.evaluate("() => document.querySelector('audio').play().catch(() => null)")
     page.wait_for_function(  # the new episode's player is brought into view
         "() => { const r = document.querySelector('.st-key-studio_player')"
