@@ -28,6 +28,7 @@ import numpy as np
 from pipelines.errors import BackendError, ConfigError
 from pipelines.settings import Settings
 from pipelines.types import Passage
+from pipelines.workspace.processes import pid_alive
 from pipelines.workspace.store import Workspace
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -139,12 +140,8 @@ def _writer_alive(marker: Path) -> bool:
         pid = int(pid_text)
     except (OSError, ValueError):
         return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+    if not pid_alive(pid):
         return False
-    except PermissionError:
-        return True
     return not started or started == _start_time(pid)  # a reused pid is another process
 
 

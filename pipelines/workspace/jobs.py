@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipelines.errors import FolioError
+from pipelines.workspace.processes import pid_alive
 from pipelines.workspace.store import Workspace, utc_now
 
 log = logging.getLogger(__name__)
@@ -137,20 +138,10 @@ def list_jobs(ws: Workspace, *, kind: str | None = None, limit: int = 20) -> lis
     return [_mark_if_orphaned(ws, _row_to_job(r)) for r in rows]
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _mark_if_orphaned(ws: Workspace, job: Job) -> Job:
     """A running job whose process is gone was interrupted (app closed, crash)."""
     pid = int(job.payload.get("pid", 0) or 0)
-    if job.status == "running" and pid and not _alive(pid):
+    if job.status == "running" and pid and not pid_alive(pid):
         message = "Interrupted (Folio was closed); run it again to resume where it stopped."
         _finish(ws, job.id, "interrupted", message, job.payload)
         job.status, job.message = "interrupted", message
@@ -176,7 +167,7 @@ def claim(ws: Workspace, kind: str, key: str, *, total: int = 0) -> str | None:
         ).fetchall()
         for row in rows:
             pid = int(json.loads(row["payload"] or "{}").get("pid", 0) or 0)
-            if pid and _alive(pid):
+            if pid and pid_alive(pid):
                 return None
             con.execute(
                 "UPDATE jobs SET status='interrupted', updated_at=? WHERE id=?", (now, row["id"])
