@@ -31,7 +31,7 @@ CONNECTIVE = re.compile(
     r"^(?:(?:But|And|Yet|So(?! far| much| long| many| few)|Then|Thus|Therefore|Hence|Moreover|Meanwhile|Also|Nor|Or|Furthermore|"
     r"Consequently|Accordingly|Of course)\b,?|(?:However|Still|Now|Well|Again|Indeed|"
     r"Instead|Finally|Lastly|Doubtless|Surely|Certainly|Anyway|Further|Likewise|Similarly|"
-    r"Besides),)\s+"
+    r"Besides|Yes|No|True|Nay),)\s+"
 )  # the second group only with its comma: "However great..." is no connective
 PRONOUN_START = {"he", "she", "they", "it", "his", "her", "their", "its", "him", "them"}
 DEMONSTRATIVE_START = {"this", "these", "those", "that", "such"}
@@ -154,7 +154,7 @@ def digest(
     return Digest(chosen, descriptions, narrator, is_paper)
 
 
-_IMPERATIVE = re.compile(r"^(Look|Go|Let|See|Say|Come|Behold|Consider|Mark|Think|Imagine)\b")
+_IMPERATIVE = re.compile(r"^(Look|Go|Let|See|Say|Come|Behold|Consider|Mark|Think|Imagine)\b", re.I)
 
 
 def _outside_quotes(text: str) -> str:
@@ -338,6 +338,7 @@ def _make_beat(
         return None  # a question or a scrap is no statement for a listener
     if not is_paper and (
         doc[0].tag_ == "VB"
+        or _IMPERATIVE.match(CONNECTIVE.sub("", text))
         or re.search(r"\b(you|your|yours|yourself)\b", _outside_quotes(text), re.I)
     ):
         return None  # the book talking to its reader ("Look!", "your city") confuses a listener
