@@ -69,6 +69,34 @@ def stream_answer(
     settings: Settings,
     llm: LLM | None = None,
 ) -> Iterator[AnswerEvent]:
+    for event in _answer_events(ws, question, scope, settings=settings, llm=llm):
+        if event.answer is not None:
+            _note_unfinished_vectors(ws, scope, event.answer)
+        yield event
+
+
+def _note_unfinished_vectors(ws: Workspace, scope: Scope, result: Answer) -> None:
+    """A book still being indexed by another process is searched by its words only."""
+    from pipelines.index.indexing import vectors_complete
+
+    pending = [ws.get_source(s).title for s in scope.source_ids if not vectors_complete(ws, s)]
+    if pending:
+        note = (
+            f"{', '.join(pending)} {'is' if len(pending) == 1 else 'are'} still being indexed: "
+            "this answer used word search only; meaning-based search joins in when it is done."
+        )
+        if note not in result.notes:
+            result.notes.append(note)
+
+
+def _answer_events(
+    ws: Workspace,
+    question: str,
+    scope: Scope,
+    *,
+    settings: Settings,
+    llm: LLM | None = None,
+) -> Iterator[AnswerEvent]:
     question = " ".join(question.split())
     if not question:
         raise FolioError("Type a question first.")

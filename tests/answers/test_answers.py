@@ -159,3 +159,23 @@ def test_near_miss_about_a_paper_abstains(tmp_path) -> None:
         assert result.text.startswith(NOT_IN_TEXT) and result.closest
     kept = answer(ws, "Why does the VM blacklist some traces?", scope, settings=ws.settings)
     assert kept.supported and kept.citations
+
+
+def test_an_answer_while_another_process_indexes_says_it_used_word_search(book) -> None:
+    """Issue #14.2: answers come before the vectors are complete, and say so."""
+    from pipelines.index.indexing import INDEX_JOB
+    from pipelines.workspace import jobs
+
+    ws, source = book
+    scope = Scope([source.id], [_chapter(source, "I")])
+    with ws.transaction() as con:  # as if an indexer were still embedding this book
+        con.execute("UPDATE sources SET indexed_at=NULL WHERE id=?", (source.id,))
+    job = jobs.claim(ws, INDEX_JOB, source.id)
+    assert job is not None
+    try:
+        early = answer(ws, "What was the model machine made of?", scope, settings=ws.settings)
+        assert early.citations and any("word search only" in n for n in early.notes)
+    finally:
+        jobs.release(ws, job)
+    later = answer(ws, "What was the model machine made of?", scope, settings=ws.settings)
+    assert not any("word search only" in n for n in later.notes)  # finished, note gone
