@@ -10,9 +10,12 @@ Streamlit draws over a websocket, so every step waits for an element, never a fi
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from playwright.sync_api import expect
 
 from tests.sources import TIME_MACHINE, TULLY
 
@@ -21,6 +24,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 WIDE = {"width": 1280, "height": 800}
 NARROW = {"width": 390, "height": 844}
 LONG = 240_000  # ms: ingest and audio rendering on a small shared CPU
+WAIT = 30_000  # ms: a redraw after a click, on a busy machine
 
 
 def _shot(page, artifacts: Path, name: str) -> None:
@@ -42,15 +46,33 @@ def _nav(page, view: str) -> None:
 
 
 def _pick(page, label: str, option: str) -> None:
-    """Choose `option` in the Streamlit selectbox labelled `label` (type it, then Enter)."""
+    """Choose `option` in the Streamlit selectbox labelled `label` (type it, then Enter).
+    Tried again when a rerun redrew the box under the click (a choice made while the
+    app was still redrawing after the previous one)."""
     box = page.get_by_test_id("stMain").get_by_test_id("stSelectbox").filter(has_text=label)
-    _idle(page)
-    box.first.click()
+    for _ in range(3):
+        _idle(page)
+        box.first.click()
+        field = box.first.locator("input")
+        field.fill(option)
+        try:
+            page.get_by_role("option", name=option, exact=True).first.wait_for(timeout=WAIT)
+        except PlaywrightTimeoutError:
+            page.keyboard.press("Escape")
+            continue
+        field.press("Enter")
+        _idle(page)
+        if _shown(box) == option:
+            return
+    raise AssertionError(f"could not choose {option!r} in {label!r}: shows {_shown(box)!r}")
+
+
+def _shown(box) -> str:
+    """The value a Streamlit selectbox shows (its searchable input's value, else text)."""
     field = box.first.locator("input")
-    field.fill(option)
-    page.get_by_role("option", name=option, exact=True).first.wait_for()
-    field.press("Enter")
-    _idle(page)
+    value = field.input_value() if field.count() else ""
+    html = box.first.inner_html()
+    return value or next((v for v in re.findall(r'value="([^"]*)"', html) if v), "")
 
 
 def _no_failure(page) -> None:
@@ -74,7 +96,7 @@ def test_read_ask_listen(app_url: str, page, artifacts: Path) -> None:
     )
     main.get_by_test_id("stSelectbox").filter(has_text="Chapter").wait_for(timeout=LONG)
     _idle(page)
-    assert main.get_by_text("The Time Machine").first.is_visible()
+    expect(main.get_by_text("The Time Machine").first).to_be_visible(timeout=WAIT)
     _no_failure(page)
     _shot(page, artifacts, "02-uploaded-opens-the-book")
 
@@ -124,7 +146,7 @@ def test_read_ask_listen(app_url: str, page, artifacts: Path) -> None:
         ".getBoundingClientRect(); return r.top < innerHeight && r.bottom > 0; }"
     )
     marks = page.locator(".st-key-reader_cited [style*='background']")
-    assert marks.count() >= 1, "the cited sentence is highlighted"
+    expect(marks.first).to_be_visible(timeout=WAIT)  # the cited sentence is highlighted
     _shot(page, artifacts, "06-reader-citation")
 
     page.set_viewport_size(NARROW)
@@ -136,9 +158,9 @@ def test_read_ask_listen(app_url: str, page, artifacts: Path) -> None:
     main.get_by_test_id("stSelectbox").filter(has_text="Chapter").wait_for(timeout=LONG)
     _idle(page)
     assert "source=" in page.url and "chapters=" in page.url
-    assert main.get_by_role("heading", name="I", exact=True).is_visible()
+    expect(main.get_by_role("heading", name="I", exact=True)).to_be_visible(timeout=WAIT)
     ticked = book.get_by_test_id("stCheckbox").filter(has=page.get_by_text(" · I", exact=False))
-    assert ticked.first.locator("input").is_checked()
+    expect(ticked.first.locator("input")).to_be_checked(timeout=WAIT)
     _shot(page, artifacts, "08-after-reload")
 
     if importlib.util.find_spec("pipelines.podcast.episodes") is None:
@@ -154,12 +176,17 @@ def test_read_ask_listen(app_url: str, page, artifacts: Path) -> None:
     # a short podcast: half a minute
     _nav(page, "Podcast")
     thumb = main.get_by_role("slider").first
-    thumb.focus()
-    thumb.press("Home")  # 0.5 minutes
-    _idle(page)
+    thumb.wait_for(timeout=LONG)
+    for _ in range(3):  # a key press can land before the slider is ready on a busy machine
+        thumb.focus()
+        thumb.press("Home")  # 0.5 minutes
+        _idle(page)
+        if main.get_by_text("0.5").count():
+            break
+    expect(main.get_by_text("0.5").first).to_be_visible(timeout=WAIT)
     _nav(page, "Reader")
     _nav(page, "Podcast")
-    assert main.get_by_text("0.5").first.is_visible(), "the length is kept across screens"
+    expect(main.get_by_text("0.5").first).to_be_visible(timeout=WAIT)  # kept across screens
     main.get_by_role("button", name="Write script").click()
     main.get_by_role("button", name="Render audio").wait_for(timeout=LONG)
     _idle(page)
@@ -194,7 +221,7 @@ def test_read_ask_listen(app_url: str, page, artifacts: Path) -> None:
     assert saved.stat().st_size > 1000 and (
         head == b"ID3" or head[:2] in (b"\xff\xfb", b"\xff\xf3")
     )
-    assert main.get_by_role("button", name="Subtitles (VTT)").first.is_visible()
+    expect(main.get_by_role("button", name="Subtitles (VTT)").first).to_be_visible(timeout=WAIT)
 
     page.set_viewport_size(NARROW)
     _shot(page, artifacts, "13-studio-narrow")
