@@ -150,7 +150,7 @@ def digest(
     chosen = sorted(beats, key=lambda b: -b.score)[:limit]
     for beat, spoken in zip(chosen, nlp.pipe([b.text for b in chosen]), strict=True):
         _describe(beat, spoken)  # who/what of the line as it will be heard
-    descriptions = _descriptions(docs.values())
+    descriptions = {**_described_in(passages), **_descriptions(docs.values())}
     return Digest(chosen, descriptions, narrator, is_paper)
 
 
@@ -470,6 +470,22 @@ def _descriptions(docs: Any) -> dict[str, str]:
                 span = doc[token.left_edge.i : token.right_edge.i + 1].text.strip(" ,")
                 if 2 <= len(span.split()) <= 10 and name not in found:
                     found[name] = speakable(span)
+    return found
+
+
+_APPOSITIVE = re.compile(
+    r"(?<=[a-z,;] )([A-Z][a-z]{2,}), ((?:a|an|the|one of the) [a-z][a-z' -]{3,60}?)[,;.]"
+)
+
+
+def _described_in(passages: list[Passage]) -> dict[str, str]:
+    """'…to Manuel, one of the gardener's helpers, …' anywhere in the chosen text: who
+    a name is, in the text's words, for introducing them when they first come up."""
+    found: dict[str, str] = {}
+    for passage in passages:
+        for name, what in _APPOSITIVE.findall(passage.text):
+            if name not in found and 2 <= len(what.split()) <= 9:
+                found[name] = speakable(what)
     return found
 
 

@@ -212,7 +212,7 @@ def _compose(
         for i, beat in enumerate(beats):
             told.append(beat)
             lead = lines.framing(beat, spoken_title(segment), number == 1) if i == 0 else ""
-            name = _new_name(beat, seen)
+            name = _new_name(beat, seen, dig.descriptions)
             returning = _returning(beat, seen, len(told))
             for n in beat.names + ([beat.subject] if beat.subject else []):
                 seen[n] = len(told)
@@ -304,12 +304,13 @@ def _runs_on(previous: Beat, beat: Beat) -> bool:
     )
 
 
-def _new_name(beat: Beat, seen: dict[str, int]) -> str | None:
-    """A person named for the first time, as the subject of the line (worth a 'who?')."""
+def _new_name(beat: Beat, seen: dict[str, int], described: dict[str, str]) -> str | None:
+    """Someone named for the first time: the line's subject, or anyone the text itself
+    describes ("Manuel, one of the gardener's helpers"), worth a "who's that?"."""
     subject = beat.subject
     if subject and subject not in seen and subject[:1].isupper() and " " not in subject:
         return subject
-    return None
+    return next((n for n in beat.names if n in described and n not in seen), None)
 
 
 def _returning(beat: Beat, seen: dict[str, int], now: int) -> str | None:

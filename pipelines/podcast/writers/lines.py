@@ -73,6 +73,8 @@ class HostLines:
 
     def question(self, beat: Beat, *, new_name: str | None, returning: str | None) -> str | None:
         """A question that `beat` (read next) answers, or None when none fits."""
+        if new_name and re.search(r"[^s]s$", new_name):  # "the Morlocks"
+            return self._fresh(f"Wait, who are the {new_name}?")
         if new_name:
             return self._fresh(f"Wait, who's {new_name}?") or self._fresh(f"Who is {new_name}?")
         if returning:
