@@ -12,21 +12,25 @@ passage it came from.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipelines.text.clauses import (
+    described_in,
+    descriptions_in,
+    gist_of,
+    names_in,
+    speaker_of,
+    subject_name,
+    subject_phrase,
+    term_of,
+)
 from pipelines.text.keysentences import rank_candidates, sentences_of
 from pipelines.text.narration import Narrator, authors_in_third_person, to_third_person
 from pipelines.text.nlp import get_nlp
 from pipelines.text.prose import is_prose, speakable
 from pipelines.types import CAPTIONS_MARKER, Passage
 
-SAY_WORDS = {
-    "said", "says", "say", "cried", "asked", "replied", "answered", "exclaimed", "shouted",
-    "whispered", "remarked", "continued", "murmured", "observed", "called", "added", "went",
-    "repeated", "thought", "began", "interrupted", "returned", "laughed", "sighed",
-}  # fmt: skip
 CONNECTIVE = re.compile(
     r"^(?:(?:But|And|Yet|So(?! far| much| long| many| few)|Then|Thus|Therefore|Hence|Moreover|Meanwhile|Also|Nor|Or|Furthermore|"
     r"Consequently|Accordingly|Of course)\b,?|(?:However|Still|Now|Well|Again|Indeed|"
@@ -150,7 +154,7 @@ def digest(
     chosen = sorted(beats, key=lambda b: -b.score)[:limit]
     for beat, spoken in zip(chosen, nlp.pipe([b.text for b in chosen]), strict=True):
         _describe(beat, spoken)  # who/what of the line as it will be heard
-    descriptions = {**_described_in(passages), **_descriptions(docs.values())}
+    descriptions = {**described_in(passages), **descriptions_in(docs.values())}
     return Digest(chosen, descriptions, narrator, is_paper)
 
 
@@ -168,22 +172,14 @@ def _for_parse(text: str) -> str:
 
 
 def _describe(beat: Beat, doc: Any) -> None:
-    subject = _subject_name(doc)
+    subject = subject_name(doc)
     if subject and subject.startswith("The "):
         subject = "the" + subject[3:]
     if beat.role != "dialogue":
         beat.subject = subject or beat.subject
-    beat.names = _names(doc)
-    beat.term = _term(doc, avoid=beat.subject)
-    beat.gist = None if beat.quoted else _gist(doc, subject or _subject_phrase(doc))
-
-
-def _subject_phrase(doc: Any) -> str | None:
-    for token in doc:
-        is_subject = token.dep_ in ("nsubj", "nsubjpass") and token.head.dep_ == "ROOT"
-        if is_subject and token.pos_ in ("NOUN", "PROPN"):
-            return doc[token.left_edge.i : token.i + 1].text
-    return None
+    beat.names = names_in(doc)
+    beat.term = term_of(doc, avoid=beat.subject)
+    beat.gist = None if beat.quoted else gist_of(doc, subject or subject_phrase(doc))
 
 
 def _before_captions(
@@ -207,119 +203,6 @@ def _is_tale(passages: list[Passage]) -> bool:
     opened = sum(p[:1] in '“"' for p in paragraphs)
     attributed = sum(bool(re.search(r"[”\"],? (said|cried|asked) ", p)) for p in paragraphs)
     return opened >= 0.6 * len(paragraphs) and attributed <= 0.2 * len(paragraphs)
-
-
-def _names(doc: Any) -> list[str]:
-    found = [e.text for e in doc.ents if e.label_ in ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC")]
-    found += [
-        t.text
-        for t in doc
-        if t.pos_ == "PROPN" and t.i > 0 and t.text[:1].isupper() and len(t.text) > 2
-    ]
-    return [n.strip("“”\"'’ ") for n in dict.fromkeys(found) if n.strip("“”\"'’ ")]
-
-
-def _subject_name(doc: Any) -> str | None:
-    for token in doc:
-        if token.dep_ in ("nsubj", "nsubjpass") and token.head.dep_ == "ROOT":
-            span = doc[token.left_edge.i : token.i + 1]
-            if token.pos_ == "PROPN":
-                return span.text.strip("“”\"' ")
-            if (
-                token.pos_ == "NOUN"
-                and span[0].lower_ == "the"
-                and any(t.text[:1].isupper() for t in span[1:])
-            ):
-                return span.text.strip("“”\"' ")  # "the Time Traveller"
-    return None
-
-
-def _speaker(doc: Any) -> str | None:
-    for token in doc:
-        if token.lower_ in SAY_WORDS:
-            for child in token.children:
-                if child.dep_ == "nsubj" and child.pos_ in ("PROPN", "NOUN"):
-                    span = doc[child.left_edge.i : child.i + 1].text
-                    if len(span.split()) <= 4 and not re.search(r"[“”\"!?,]", span):
-                        return span
-    return None
-
-
-_GENERIC = {"section", "paper", "chapter", "figure", "table", "work", "way", "part", "thing", "time", "case", "fact", "example", "result", "results", "others", "one"}  # fmt: skip
-
-
-def _term(doc: Any, avoid: str | None = None) -> str | None:
-    """A short noun phrase the sentence is about (its subject if that is a thing)."""
-    chunks = [
-        c
-        for c in doc.noun_chunks
-        if c.root.pos_ in ("NOUN", "PROPN") and c.root.lower_ not in _GENERIC
-    ]
-    subject = [c for c in chunks if c.root.dep_ in ("nsubj", "nsubjpass")]
-    for chunk in subject + chunks:
-        words = [
-            t for t in chunk if t.pos_ not in ("DET", "PRON") and t.lower_ not in ("such", "own")
-        ]
-        if 1 <= len(words) <= 4 and all(t.is_alpha or t.text == "-" for t in words):
-            phrase = " ".join(t.text if t.pos_ == "PROPN" else t.lower_ for t in words)
-            if avoid and phrase.lower() in (avoid.lower(), avoid.lower().removeprefix("the ")):
-                continue  # the subject itself: a question about it says nothing new
-            if chunk.root.pos_ == "PROPN" and chunk[0].lower_ != "the":
-                return phrase
-            return "the " + phrase  # "the columns of hail", "the Time Traveller"
-    return None
-
-
-def _gist(doc: Any, subject: str | None) -> str | None:
-    """'Manuel sold Buck to a stranger': subject, verb, object, in at most 12 words."""
-    root = next((t for t in doc if t.dep_ == "ROOT" and t.pos_ in ("VERB", "AUX")), None)
-    if root is None or not subject:
-        return None
-    keep = [t for t in doc if t.dep_ in ("nsubj", "nsubjpass") and t.head == root]
-    if not keep:
-        return None
-    tokens = set(range(keep[0].left_edge.i, keep[0].i + 1)) | {root.i}
-    for child in root.children:
-        if child.dep_ in (
-            "neg",
-            "aux",
-            "auxpass",
-            "prt",
-            "dobj",
-            "attr",
-            "acomp",
-            "dative",
-            "oprd",
-        ):
-            tokens |= set(range(child.left_edge.i, child.right_edge.i + 1))
-    for child in root.children:
-        if child.dep_ == "prep" and child.i > root.i and len(tokens) < 8:
-            tokens |= set(range(child.i, child.right_edge.i + 1))
-            break
-    ordered = sorted(tokens)
-    if ordered[0] != keep[0].left_edge.i:
-        return None  # "down went Alice": inverted order makes no clean restatement
-    if len(ordered) < 4 or not any(
-        c.dep_ in ("dobj", "attr", "acomp", "prep", "oprd") for c in root.children
-    ):
-        return None
-    if len(ordered) > 12 or ordered[-1] - ordered[0] + 1 != len(ordered):
-        return None
-    span = doc[ordered[0] : ordered[-1] + 1]
-    if any(
-        t.lower_ in ("their", "its", "it", "they", "them", "this", "that", "these", "those")
-        for t in span[1:]
-    ):
-        return None  # "thought of their distance": whose? a restatement must stand alone
-    words = span.text.strip(" ,;:“”\"'")
-    if re.search(r"[()\[\]“”\"]", words):
-        return None
-    if any(
-        t.lower_ in ("i", "me", "my", "we", "us", "our", "you")
-        for t in doc[ordered[0] : ordered[-1] + 1]
-    ):
-        return None
-    return words[0].upper() + words[1:] if words else None
 
 
 def _make_beat(
@@ -348,7 +231,7 @@ def _make_beat(
         return None  # no verb: a caption, a heading or a table row, not a sentence
     role = _paper_role(text) if is_paper else "event"
     quoted = False
-    subject = _subject_name(doc)
+    subject = subject_name(doc)
     if subject and subject.startswith("The "):
         subject = "the" + subject[3:]
     has_quote = bool(re.search(r"[“”\"]", text))
@@ -358,7 +241,7 @@ def _make_beat(
     elif re.search(r"\b([Ww]e|us|[Oo]ur)\b", text):
         first_person = True  # "we" in a story: who? quoted with whose words, or left out
     if has_quote and not tale:
-        speaker = _speaker(doc)
+        speaker = speaker_of(doc)
         if not speaker:
             return None  # a line of dialogue nobody said, as far as the listener knows
         said = " ".join(re.findall(r"[“\"]([^”\"]+)[”\"]", text)).strip(" ,")
@@ -421,7 +304,7 @@ def _resolve_start(
     prev_text = previous.text.strip()
     if start in ("he", "she", "his", "her", "him"):
         people = list(dict.fromkeys(e.text for e in previous.ents if e.label_ == "PERSON"))
-        subject = _subject_name(previous)
+        subject = subject_name(previous)
         name = subject if subject in people else (people[0] if len(people) == 1 else None)
         if name:
             word = text.split(" ", 1)
@@ -458,36 +341,3 @@ def _bonus(doc: Any, subject: str | None, role: str, is_paper: bool) -> float:
     if role == "dialogue":
         bonus -= 0.05
     return bonus
-
-
-def _descriptions(docs: Any) -> dict[str, str]:
-    """'Manuel, one of the gardener's helpers,' -> {'Manuel': "one of the gardener's helpers"}."""
-    found: dict[str, str] = {}
-    for doc in docs:
-        for token in doc:
-            if token.dep_ == "appos" and token.head.pos_ == "PROPN":
-                name = token.head.text
-                span = doc[token.left_edge.i : token.right_edge.i + 1].text.strip(" ,")
-                if 2 <= len(span.split()) <= 10 and name not in found:
-                    found[name] = speakable(span)
-    return found
-
-
-_APPOSITIVE = re.compile(
-    r"(?<=[a-z,;] )([A-Z][a-z]{2,}), ((?:a|an|the|one of the) [a-z][a-z' -]{3,60}?)[,;.]"
-)
-
-
-def _described_in(passages: list[Passage]) -> dict[str, str]:
-    """'…to Manuel, one of the gardener's helpers, …' anywhere in the chosen text: who
-    a name is, in the text's words, for introducing them when they first come up."""
-    found: dict[str, str] = {}
-    for passage in passages:
-        for name, what in _APPOSITIVE.findall(passage.text):
-            if name not in found and 2 <= len(what.split()) <= 9:
-                found[name] = speakable(what)
-    return found
-
-
-def common_names(beats: list[Beat]) -> Counter[str]:
-    return Counter(n for b in beats for n in b.names)

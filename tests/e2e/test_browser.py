@@ -9,7 +9,6 @@ Streamlit draws over a websocket, so every step waits for an element, never a fi
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
 
@@ -162,9 +161,6 @@ def test_read_ask_listen(app_url: str, page, artifacts: Path) -> None:
     ticked = book.get_by_test_id("stCheckbox").filter(has=page.get_by_text(" · I", exact=False))
     expect(ticked.first.locator("input")).to_be_checked(timeout=WAIT)
     _shot(page, artifacts, "08-after-reload")
-
-    if importlib.util.find_spec("pipelines.podcast.episodes") is None:
-        pytest.skip("pipelines.podcast.episodes (audio rendering) is not there yet")
 
     # voices chosen in Settings are the voices of the episode
     _nav(page, "Settings")
