@@ -14,7 +14,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from pipelines.errors import NotFoundError
-from pipelines.podcast.render import RenderProgress, render_script
+from pipelines.podcast.render import RenderProgress, SegmentReady, render_script
 from pipelines.podcast.script_doc import (
     save_script,
     script_from_dict,
@@ -35,8 +35,12 @@ def render_episode(
     progress: RenderProgress | None = None,
     episode_id: str | None = None,
     out_dir: Path | None = None,
+    on_segment: SegmentReady | None = None,
 ) -> Episode:
-    """Voice, mix and store an episode (resumable: voiced turns come from the cache)."""
+    """Voice, mix and store an episode (resumable: voiced turns come from the cache).
+
+    `on_segment(segment index, wav path)` as each segment becomes playable, in order.
+    """
     validate_script(script)
     tts = get_tts(settings.tts)
     host_a, host_b = voices_for_hosts(tts, settings.tts)
@@ -62,6 +66,7 @@ def render_episode(
         cache_dir=ws.cache_dir / "tts",
         album=album,
         progress=progress,
+        on_segment=on_segment,
     )
     save_script(script, folder / "script.json")
     snapshot = {
