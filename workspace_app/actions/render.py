@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+from pathlib import Path
 from typing import Any
 
 from pipelines.podcast import script_doc
@@ -15,7 +17,9 @@ def start_recording(ws: Workspace, drafts: list[dict[str, Any]]) -> str:
     """Render each script to an episode with the engine and voices chosen in Settings.
 
     The job's payload keeps what was asked for (`requested`), so the page can say so
-    when the episode came out with other voices (an engine fell back, a voice is unknown).
+    when the episode came out with other voices (an engine fell back, a voice is unknown),
+    and, while it runs, each segment already voiced (`segments`: episode number, segment
+    index, title, WAV path), so the page can play it while the rest is being made.
     """
     scripts = [script_doc.script_from_dict(d) for d in drafts]
     for script in scripts:
@@ -27,6 +31,8 @@ def start_recording(ws: Workspace, drafts: list[dict[str, Any]]) -> str:
         "voice_b": settings.tts.voice_b,
     }
 
+    token = uuid.uuid4().hex
+
     def work(report: Report) -> dict[str, Any]:
         from pipelines.podcast.episodes import render_episode
 
@@ -37,10 +43,25 @@ def start_recording(ws: Workspace, drafts: list[dict[str, Any]]) -> str:
             def progress(stage: str, done: int, total: int, part: str = part) -> None:
                 report(f"{part}{stage}", done, total)
 
-            episode = render_episode(ws, script, settings=settings, progress=progress)
+            def ready(
+                segment: int, wav: Path, n: int = n, titles: list[str] = script.segments
+            ) -> None:
+                title = titles[segment] if segment < len(titles) else ""
+                item = {"episode": n, "segment": segment, "title": title, "path": str(wav)}
+                job_ui.add_to_payload(ws, "render", token, "segments", item)
+
+            episode = render_episode(
+                ws, script, settings=settings, progress=progress, on_segment=ready
+            )
             ids.append(episode.id)
         return {"episodes": ids}
 
     title = scripts[0].title if len(scripts) == 1 else f"{len(scripts)} episodes"
-    payload = {"label": f"Recording {title}", "requested": requested}
+    payload = {
+        "label": f"Recording {title}",
+        "requested": requested,
+        "token": token,
+        "scripts": len(scripts),
+        "segments": [],
+    }
     return job_ui.start(ws, "render", work, payload)

@@ -3,6 +3,9 @@ from the workspace (so it survives a browser refresh), polled by a small fragmen
 
 from __future__ import annotations
 
+import json
+import logging
+import sqlite3
 from collections.abc import Callable
 from typing import Any
 
@@ -10,8 +13,10 @@ import streamlit as st
 
 from pipelines.workspace import jobs
 from pipelines.workspace.jobs import Job, Report
-from pipelines.workspace.store import Workspace
+from pipelines.workspace.store import Workspace, utc_now
 from workspace_app import resources
+
+log = logging.getLogger("folio.app")
 
 STAGE_WORDS = {"starting": "Starting", "waiting": "Waiting for other work to finish"}
 
@@ -39,6 +44,21 @@ def start(
             lock.release()
 
     return jobs.start_job(ws, kind, run, payload=payload)
+
+
+def add_to_payload(ws: Workspace, kind: str, token: str, key: str, item: Any) -> None:
+    """Append `item` to the list `key` in the payload of the `kind` job started with
+    `{"token": token, key: []}` in its payload, so the page sees it while the job runs
+    (work knows its token before its job id). Never fails the work: it is only shown."""
+    try:
+        with ws.transaction() as con:
+            con.execute(
+                "UPDATE jobs SET payload=json_insert(payload, ?, json(?)), updated_at=?"
+                " WHERE kind=? AND json_extract(payload, '$.token')=?",
+                (f"$.{key}[#]", json.dumps(item), utc_now(), kind, token),
+            )
+    except sqlite3.Error as exc:
+        log.warning("Could not note %s of a %s job: %s", key, kind, exc)
 
 
 def latest(ws: Workspace, kind: str, **match: Any) -> Job | None:
@@ -73,12 +93,15 @@ def show_progress(job: Job) -> None:
 
 
 @st.fragment(run_every=1.0)
-def watch(ws: Workspace, job_ids: list[str]) -> None:
-    """Redraw progress every second; rerun the whole page when one of them finishes."""
+def watch(ws: Workspace, job_ids: list[str], detail: Callable[[Job], None] | None = None) -> None:
+    """Redraw progress every second (and `detail(job)` under each bar, e.g. what is ready
+    so far); rerun the whole page when one of them finishes."""
     current = [jobs.get_job(ws, job_id) for job_id in job_ids]
     for job in current:
         if job is not None and job.status == "running":
             show_progress(job)
+            if detail is not None:
+                detail(job)
     if any(job is None or job.finished for job in current):
         st.rerun(scope="app")
 

@@ -4,6 +4,8 @@ and recording is drawn under the button that started it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -12,6 +14,7 @@ from pipelines.errors import FolioError
 from pipelines.podcast.request import FORMATS, PodcastRequest
 from pipelines.text.naming import chapter_name
 from pipelines.types import Episode, Source
+from pipelines.workspace.jobs import Job
 from pipelines.workspace.store import Workspace
 from workspace_app import resources, state
 from workspace_app.actions.render import start_recording
@@ -126,15 +129,37 @@ def _form(ws: Workspace, source: Source) -> None:
     _progress(ws, "script")
 
 
-def _progress(ws: Workspace, kind: str) -> None:
-    """Progress of this kind of work, right here; its failure, once, when it ends."""
+def _progress(ws: Workspace, kind: str, detail: Callable[[Job], None] | None = None) -> None:
+    """Progress of this kind of work, right here (with `detail(job)` under the bar); its
+    failure, once, when it ends."""
     active = job_ui.running(ws, kind)
     if active:
-        job_ui.watch(ws, [j.id for j in active])
+        job_ui.watch(ws, [j.id for j in active], detail)
         return
     job = job_ui.latest(ws, kind)
     if job is not None and job.id not in state.seen_jobs() and job.status != "done":
         job_ui.show_failure(job)
+
+
+def segment_label(item: dict[str, Any], episodes: int = 1) -> str:
+    """'Segment 2 ready — The Time Traveller' (the episode too when a series renders)."""
+    number = int(item["segment"]) + 1
+    label = f"Segment {number} ready"
+    if episodes > 1:
+        label = f"Episode {item['episode']}, segment {number} ready"
+    return f"{label} — {item['title']}" if item.get("title") else label
+
+
+def ready_segments(job: Job) -> None:
+    """While a render runs: a player for each segment already voiced, in order; the first
+    one can be heard while the rest is still being made."""
+    episodes = int(job.payload.get("scripts") or 1)
+    for item in job.payload.get("segments") or []:
+        path = Path(str(item.get("path", "")))
+        if not path.is_file():
+            continue
+        st.caption(escape_md(segment_label(item, episodes)))
+        st.audio(str(path), format="audio/wav")
 
 
 def _load_finished_script(ws: Workspace) -> None:
@@ -207,7 +232,7 @@ def _editor(ws: Workspace) -> None:
             st.error(str(exc))
             return
         st.rerun()
-    _progress(ws, "render")
+    _progress(ws, "render", ready_segments)
 
 
 def _top_episode(ws: Workspace, source: Source) -> Episode | None:
