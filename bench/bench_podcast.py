@@ -1,17 +1,24 @@
 """A 5-minute offline episode end to end (script + voices + MP3) on this machine: wall time
 and peak RSS with a cold turn cache, the re-render with a warm cache, and piper's
-real-time factor per host voice.
+real-time factor per host voice. Then the render alone, cold, three times: seconds from
+its start to the first segment being playable (the first `on_segment` call, what the
+studio plays while the rest is made) next to the whole render, medians of the runs.
 
 .venv/bin/python bench/bench_podcast.py
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import statistics
 import tempfile
 import time
 from pathlib import Path
 
 from common import SOURCES, peak_rss_mb, save
+
+RUNS = 3
 
 
 def main() -> None:
@@ -22,6 +29,7 @@ def main() -> None:
     from pipelines.workspace import library
     from pipelines.workspace.store import Workspace
 
+    load = os.getloadavg()[0]
     engine = PiperEngine()
     line = (
         "The Time Traveller was one of those men who are too clever to be believed, "
@@ -62,6 +70,21 @@ def main() -> None:
         start = time.perf_counter()
         render_episode(ws, script, episode_id=episode.id, settings=ws.settings)
         warm_s = time.perf_counter() - start
+        first_s, total_s, segments = [], [], []
+        for _ in range(RUNS):
+            shutil.rmtree(ws.cache_dir / "tts", ignore_errors=True)  # cold: voice every turn
+            ready: list[float] = []
+            start = time.perf_counter()
+            render_episode(
+                ws,
+                script,
+                episode_id=episode.id,
+                settings=ws.settings,
+                on_segment=lambda index, wav, ready=ready: ready.append(time.perf_counter()),
+            )
+            total_s.append(time.perf_counter() - start)
+            first_s.append(ready[0] - start)
+            segments.append(len(ready))
     save(
         "podcast",
         {
@@ -72,8 +95,17 @@ def main() -> None:
             "end_to_end_cold_s": round(cold_s, 1),
             "stages": stages,
             "rerender_warm_cache_s": round(warm_s, 1),
+            "first_segment": {
+                "runs": RUNS,
+                "segments": segments[0],
+                "first_segment_playable_s": round(statistics.median(first_s), 1),
+                "render_cold_s": round(statistics.median(total_s), 1),
+                "first_segment_runs_s": [round(x, 1) for x in first_s],
+                "render_cold_runs_s": [round(x, 1) for x in total_s],
+            },
             "piper_rtf": rtf,
             "peak_rss_mb": peak_rss_mb(),
+            "load_average_at_start": round(load, 1),
         },
     )
 
