@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from pipelines.answers.abstention import CUE_REQUIRED, TermRow, decide, term_features
 from pipelines.answers.question_kinds import (
     answer_type,
     cue_strength,
@@ -57,6 +58,8 @@ class Evidence:
     missing_names: list[str] = field(default_factory=list)
     supported: bool = False
     features: dict[str, float] = field(default_factory=dict)  # what the verdict was made from
+    # per question word: where it occurs (see `abstention.TermRow`)
+    term_rows: list[TermRow] = field(default_factory=list)
 
 
 def _names(question: str) -> list[str]:
@@ -188,11 +191,12 @@ def judge_evidence(
     evidence.missing_names = [
         n for n in _names(question) if n.lower() not in haystack and _unknown(n, known_terms)
     ]
-    evidence.features = _features(question, evidence, kind, scope_terms, scope_size)
+    evidence.features = _features(question, evidence, kind, scope_terms, scope_size, known_terms)
     evidence.features["outside_gain"] = round(
         outside_sim - evidence.features["sentence_similarity"] if elsewhere else -1.0, 4
     )
-    evidence.supported = not evidence.missing_names and decide(evidence.features)
+    evidence.features["missing_names"] = float(len(evidence.missing_names))
+    evidence.supported = decide(evidence.features)
 
     return evidence
 
@@ -205,12 +209,25 @@ def _unknown(name: str, known_terms: Mapping[str, int] | None) -> bool:
     return not any(known_terms.get(t, 0) for t in tokenize_one(name))
 
 
+def _parts_of_speech(question: str) -> dict[str, str]:
+    """Stemmed word of the question -> its part of speech there (its first occurrence)."""
+    from pipelines.index.lexical import tokenize_one
+    from pipelines.text.nlp import get_nlp
+
+    out: dict[str, str] = {}
+    for token in get_nlp()(question):
+        for t in tokenize_one(token.text):
+            out.setdefault(t, token.pos_)
+    return out
+
+
 def _features(
     question: str,
     evidence: Evidence,
     kind: str | None,
     scope_terms: Mapping[str, int] | None,
     scope_size: int,
+    known_terms: Mapping[str, int] | None = None,
 ) -> dict[str, float]:
     from pipelines.index.lexical import tokenize_one
 
@@ -233,6 +250,20 @@ def _features(
         return sum(w for t, w in idf.items() if t in have) / total
 
     unit_cov = max((weighted_coverage(u.text) for u in best), default=0.0)
+    unit_tokens = [set(tokenize_one(u.text)) for u in best[:3]]
+    pos = _parts_of_speech(question)
+    evidence.term_rows = [
+        TermRow(
+            term=t,
+            df=counts.get(t, 0),
+            in_first=bool(unit_tokens) and t in unit_tokens[0],
+            in_top=any(t in u for u in unit_tokens),
+            in_hits=t in hit_tokens,
+            pos=pos.get(t, ""),
+            known=(known_terms or {}).get(t, 0),
+        )
+        for t in q_tokens
+    ]
     hit_cov = max(
         (weighted_coverage(h.passage.text) for h in evidence.hits[:UNIT_HITS]), default=0.0
     )
@@ -249,44 +280,5 @@ def _features(
         "units": float(len(evidence.sentences)),
         "unit_coverage": round(unit_cov, 4),
         "passage_coverage": round(hit_cov, 4),
+        **term_features(evidence.term_rows, n, kind),
     }
-
-
-# Decision thresholds, picked on eval/qa/heldout_dev.jsonl (abstention on its 32
-# unanswerable questions, most of them near-misses worded in the text's own vocabulary,
-# with false abstention on the answerable ones held to 10%).
-# questions that need such a thing in the text, and how strong a cue (question_kinds):
-# 1.0 = a number next to the thing counted / a date; 0.5 = a proper name not in the
-# question (1.0 for names, "named X", took 5 of 7 answerable name questions on dev)
-CUE_REQUIRED = {"number": 1.0, "time": 1.0, "name": 0.5}
-MIN_SIMILARITY = 0.45  # best sentence/passage cosine, alone enough ...
-RESCUE_SIMILARITY, RESCUE_COVERAGE = 0.30, 0.5  # ... or this with half the question's words
-ABSENT_WORDS, ABSENT_RESCUE = 2, 0.55  # this many question words the scope never uses: abstain
-# unless a sentence is at least this similar ("Does dropout resemble ensembling?" on a paper
-# that mentions neither)
-MOSTLY_ABSENT = 3  # at least this many, and half the question's words: abstain anyway
-LATER_GAIN = 0.05  # no-spoiler mode: a later chapter's sentence this much more similar
-MIN_UNIT_COVERAGE = 0.0  # idf-weighted share of the question's words in a top sentence
-COVERAGE_RESCUE = 1.0  # ... unless a sentence is at least this similar
-
-
-def decide(f: Mapping[str, float]) -> bool:
-    """Whether the evidence answers the question (features from `_features`)."""
-    if f["units"] == 0:
-        return False
-    if f["similarity"] < MIN_SIMILARITY and not (
-        f["similarity"] >= RESCUE_SIMILARITY and f["coverage"] >= RESCUE_COVERAGE
-    ):
-        return False
-    if f.get("outside_gain", -1.0) >= LATER_GAIN:
-        return False  # the answer is in a chapter the reader has not reached
-    absent = f["scope_missing"]
-    if absent >= ABSENT_WORDS and f["sentence_similarity"] < ABSENT_RESCUE:
-        return False  # about something the text does not discuss
-    if absent >= MOSTLY_ABSENT and absent >= f["question_terms"] / 2:
-        return False  # most of its words are not the text's: similar-sounding is not enough
-    if f["cue"] < f["cue_required"]:
-        return False  # asks for a number/date/name and the evidence gives none
-    return not (
-        f["unit_coverage"] < MIN_UNIT_COVERAGE and f["sentence_similarity"] < COVERAGE_RESCUE
-    )

@@ -175,12 +175,22 @@ def _counts_asked_thing(text: str, question: str) -> bool:
     if counted and terms(counted.group(1)):
         asked = set(terms(counted.group(1)))  # "How many GPUs ...": GPUs must be counted
     tokens = re.findall(r"\d[\d,.]*\d|\d|[a-z]+", text.lower())
+    # the word counted as asked; or, when the text words it differently, a figure next to
+    # a word with its first letters ("failures (2 in our ...)" for "How many failed attempts")
+    loose = not asked & set(terms(text))
+    stems = {_stem4(a) for a in asked}
     for i, tok in enumerate(tokens):
         if tok in _NUMBER_WORDS or tok[0].isdigit():
-            near = " ".join(tokens[max(0, i - 2) : i] + tokens[i + 1 : i + 4])
-            if asked & set(terms(near)):
+            near = terms(" ".join(tokens[max(0, i - 2) : i] + tokens[i + 1 : i + 4]))
+            if asked & set(near):
+                return True
+            if loose and tok[0].isdigit() and stems & {_stem4(t) for t in near}:
                 return True
     return False
+
+
+def _stem4(word: str) -> str:
+    return word[:4] if len(word) >= 5 else word
 
 
 _MONEY = re.compile(

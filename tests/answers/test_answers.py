@@ -62,6 +62,26 @@ def test_out_of_scope_question_says_the_text_does_not_say(book) -> None:
     assert result.closest and not result.citations
 
 
+def test_a_name_the_chapter_never_gives_is_not_guessed(book) -> None:
+    """Near-miss: chapter I is full of the Medical Man but never says his name (nor any
+    name as such); Folio says so and shows the closest passages. Asked of the chapter
+    that gives a name ("her name was Weena"), the same kind of question is answered."""
+    ws, source = book
+    chapter_one = _chapter(source, "I")
+    scope = Scope(source_ids=[source.id], chapter_ids=[chapter_one])
+    miss = answer(ws, "What is the Medical Man's name?", scope, settings=ws.settings)
+    assert not miss.supported, miss.text
+    assert miss.text.startswith(NOT_IN_TEXT)
+    assert miss.closest and not miss.citations
+    assert all(h.passage.chapter_id == chapter_one for h in miss.closest)
+
+    chapter_five = Scope(source_ids=[source.id], chapter_ids=[_chapter(source, "V")])
+    question = "What was the name of the little woman he rescued from the stream?"
+    hit = answer(ws, question, chapter_five, settings=ws.settings)
+    assert hit.supported and hit.text.startswith("Weena"), hit.text
+    assert hit.citations
+
+
 def test_no_spoilers_for_a_later_chapter(book) -> None:
     ws, source = book
     question = "Who is Weena?"
