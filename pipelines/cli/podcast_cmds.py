@@ -9,7 +9,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from pipelines.cli.common import add_json_flag, open_workspace, print_json, select_chapters
+from pipelines.cli.common import (
+    add_json_flag,
+    open_workspace,
+    print_json,
+    progress_bar,
+    select_chapters,
+)
 from pipelines.errors import FolioError
 from pipelines.podcast.request import FORMATS, PodcastRequest
 from pipelines.settings import Settings
@@ -159,7 +165,9 @@ def cmd_podcast(args: argparse.Namespace) -> int:
         hosts=_hosts(args.hosts),
         focus=args.focus,
     )
-    scripts = (write_series if args.series else write_script)(ws, request, settings=settings)
+    write = write_series if args.series else write_script
+    with progress_bar("retelling lines", enabled=not args.json) as bar:
+        scripts = write(ws, request, settings=settings, progress=bar)
     scripts = scripts if isinstance(scripts, list) else [scripts]
     if args.script_only:
         out = args.out or Path.cwd()

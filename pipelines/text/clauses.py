@@ -55,10 +55,18 @@ def speaker_of(doc: Any) -> str | None:
         if token.lower_ in SAY_WORDS:
             for child in token.children:
                 if child.dep_ == "nsubj" and child.pos_ in ("PROPN", "NOUN"):
+                    if _inside_quotes(doc.text[: child.idx]):
+                        continue  # "'Mercy on us!' thought the Minister": not Mercy
                     span = doc[child.left_edge.i : child.i + 1].text
                     if len(span.split()) <= 4 and not re.search(r"[“”\"!?,]", span):
                         return span
     return None
+
+
+def _inside_quotes(before: str) -> bool:
+    """Is the text after `before` inside an open quotation?"""
+    curly = before.count("“") - before.count("”")
+    return curly > 0 or before.count('"') % 2 == 1
 
 
 _GENERIC = {"section", "paper", "chapter", "figure", "table", "work", "way", "part", "thing", "time", "case", "fact", "example", "result", "results", "others", "one"}  # fmt: skip
@@ -143,7 +151,11 @@ def descriptions_in(docs: Any) -> dict[str, str]:
     found: dict[str, str] = {}
     for doc in docs:
         for token in doc:
-            if token.dep_ == "appos" and token.head.pos_ == "PROPN":
+            start = token.left_edge.i
+            set_off = (
+                start > 0 and doc[start - 1].text == ","
+            )  # not "and the Morlocks their servants"
+            if token.dep_ == "appos" and token.head.pos_ == "PROPN" and set_off:
                 name = token.head.text
                 span = doc[token.left_edge.i : token.right_edge.i + 1].text.strip(" ,")
                 if 2 <= len(span.split()) <= 10 and name not in found:

@@ -21,10 +21,14 @@ def start_script_writing(ws: Workspace, request: PodcastRequest, *, series: bool
 
     def work(report: Report) -> dict[str, Any]:
         report("writing the script", 0, 1)
+
+        def retelling(done: int, total: int) -> None:
+            report(f"retelling lines with the local model ({done}/{total})", done, total)
+
         if series:
-            scripts = write_series(ws, request, settings=settings, llm=llm)
+            scripts = write_series(ws, request, settings=settings, llm=llm, progress=retelling)
         else:
-            scripts = [write_script(ws, request, settings=settings, llm=llm)]
+            scripts = [write_script(ws, request, settings=settings, llm=llm, progress=retelling)]
         for script in scripts:
             for host, voice in zip(script.hosts, voices, strict=False):
                 host.voice = voice or host.voice

@@ -18,7 +18,7 @@ from pipelines.podcast.checks import line_problem
 from pipelines.podcast.material import Material, Segment, body_words, segment_budgets
 from pipelines.podcast.writers.lines import HostLines, lower_first, topic_taken_up
 from pipelines.text.digest import CONNECTIVE, Beat, Digest, digest
-from pipelines.text.narration import find_narrator, find_teller
+from pipelines.text.narration import Narrator, find_narrator, find_teller
 from pipelines.types import Chapter, Host, Script, SourceKind, Turn, count_words
 
 if TYPE_CHECKING:
@@ -65,8 +65,10 @@ def plan_episode(material: Material, request: PodcastRequest, target_words: int)
     if source.kind == SourceKind.PAPER:
         return _paper_plan(material, request, target_words)
     book_text = " ".join(c.text for c in source.chapters if c.kind.is_body)
-    narrator = find_narrator(book_text, source.authors)
-    teller = find_teller(book_text)
+    chosen = " ".join(p.text for s in material.segments for p in s.passages)
+    # An anthology's narrator ("Robin" in one story) is nobody in another story.
+    narrator = _present(find_narrator(book_text, source.authors), chosen)
+    teller = _present(find_teller(book_text), chosen)
     budgets = segment_budgets(material.segments, body_words(target_words))
     planned = []
     for segment, budget in zip(material.segments, budgets, strict=True):
@@ -76,6 +78,15 @@ def plan_episode(material: Material, request: PodcastRequest, target_words: int)
         )
         planned.append((segment, found))
     return _Plan(planned)
+
+
+def _present(narrator: Narrator | None, text: str) -> Narrator | None:
+    if narrator is None or narrator.author or narrator.label == "the narrator":
+        return narrator
+    name = narrator.label.removeprefix("the ").lower()
+    narration = re.sub(r"“[^”]*”|\"[^\"]*\"", " ", text)  # dialogue's "I" is a character's
+    told_as_i = len(re.findall(r"\b(?:I|my|me)\b", narration)) >= len(text.split()) / 300
+    return narrator if name in text.lower() or told_as_i else None
 
 
 # A paper is told as its argument, not section by section: the problem, the idea, how
