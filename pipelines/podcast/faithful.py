@@ -44,7 +44,7 @@ _META = re.compile(
 )
 _GENERIC_QUESTION = re.compile(
     r"\b(significance|main idea|main point|purpose of|the author|this sentence|the passage|"
-    r"the text|mentioned|described|tell me more|what else|any more)\b",
+    r"the text|mentioned|described|tell me more|what else|any more|you|your)\b",
     re.I,
 )
 
@@ -67,6 +67,11 @@ def _parse(text: str):  # type: ignore[no-untyped-def]
     return get_nlp()(text)
 
 
+def proper_names(text: str) -> list[str]:
+    """The proper nouns of `text` as written ('Passengers' at a sentence start is none)."""
+    return [t.text for t in _parse(text) if t.pos_ == "PROPN"]
+
+
 def _names(text: str) -> set[str]:
     """Proper names and entities, lowercased word by word."""
     doc = _parse(text)
@@ -83,8 +88,11 @@ def _numbers(text: str) -> set[str]:
     return found
 
 
-def _negated(text: str) -> bool:
-    return bool(_words(text) & _NEGATIONS) or "n't" in text.lower()
+def _negations(text: str) -> int:
+    """How many negating words: a retelling keeps every one ('never as a cook' must not
+    become 'was a cook' because another 'never' survived)."""
+    words = re.findall(r"[a-z]+(?:n't)?", text.lower().replace("’", "'"))
+    return sum(w in _NEGATIONS or w.endswith("n't") for w in words)
 
 
 def _nouns(text: str) -> set[str]:
@@ -129,7 +137,7 @@ def retelling_problem(retold: str, source: str, previous: str = "") -> str | Non
     new_numbers = _numbers(retold) - _numbers(source)
     if new_numbers:
         return f"new number(s): {', '.join(sorted(new_numbers))}"
-    if _negated(retold) != _negated(source):
+    if _negations(retold) != _negations(source):
         return "negation changed"
     new_nouns = _nouns(retold) - source_words - _PLAIN
     if len(new_nouns) > max(2, 0.3 * len(_nouns(retold))):
@@ -166,6 +174,24 @@ def question_problem(question: str, before: str, after: str) -> str | None:
         return "new number"
     if not _taken_up(question, after):
         return "not answered by the next line"
+    return None
+
+
+def reaction_problem(reaction: str, before: str) -> str | None:
+    """Why `reaction` can't follow `before` as a restatement of one of its facts."""
+    reaction = reaction.strip()
+    if not re.search(r"[?!]$", reaction):
+        return "not a reaction"
+    if not 3 <= len(reaction.split()) <= 14 or re.search(r"[.!?]\s+\S", reaction):
+        return "length"
+    if _GENERIC_QUESTION.search(reaction) or _META.search(reaction):
+        return "generic"
+    known = _words(before) | _lemmas(before)
+    if {n for n in _names(reaction) if n not in known} or _numbers(reaction) - _numbers(before):
+        return "new name or number"
+    content = _content(reaction) - _PLAIN
+    if not content or len(content - known) > 1:
+        return "not a fact of the last line"
     return None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.podcast.faithful import question_problem, retelling_problem
+from pipelines.podcast.faithful import question_problem, reaction_problem, retelling_problem
 
 ELOI = (
     "However great their intellectual degradation, the Eloi had kept too much of the human "
@@ -119,3 +119,12 @@ def test_a_question_must_be_answered_by_the_line_after_it() -> None:
     )
     assert "new name" in str(question_problem("What did Ada do on the hill?", before, after))
     assert "not a question" in str(question_problem("He stays on the hill.", before, after))
+
+
+def test_a_reaction_restates_a_fact_just_said_and_nothing_else() -> None:
+    before = "Manuel sold Buck to a stranger to pay his gambling debts."
+    assert reaction_problem("He sold Buck to pay gambling debts?", before) is None
+    assert "new name" in str(reaction_problem("He sold Buck to a circus in Alaska?", before))
+    assert "not a fact" in str(reaction_problem("He sold Buck to a cruel circus owner?", before))
+    assert "generic" in str(reaction_problem("What surprised you about that?", before))
+    assert "not a reaction" in str(reaction_problem("Manuel sold Buck.", before))

@@ -21,8 +21,14 @@ from typing import TYPE_CHECKING
 
 from pipelines.errors import BackendError
 from pipelines.llm.base import LLM, Message
-from pipelines.podcast.faithful import question_problem, retelling_problem
+from pipelines.podcast.faithful import (
+    proper_names,
+    question_problem,
+    reaction_problem,
+    retelling_problem,
+)
 from pipelines.podcast.writers import extractive
+from pipelines.podcast.writers.lines import lower_first
 from pipelines.text.sentences import sentence_texts
 from pipelines.types import Script, SourceKind, Turn, count_words
 
@@ -65,6 +71,12 @@ _PAPER_EXAMPLE = (
     "They present a new way of caching. It makes use of the fact that requests tend to "
     "repeat close together in time, and it cuts the median wait for clients by 41% "
     "compared with the baseline.",
+)
+_REACTION_PROMPT = (
+    "A podcast host just said: {before}\n"
+    "Write the co-host's short reaction (at most 10 words): restate one surprising fact "
+    "from it as an astonished question. Use only facts the host said. Reply with the "
+    "reaction only."
 )
 LONG_SENTENCE = 18  # words; shorter sentences are plain enough as they are
 
@@ -119,24 +131,26 @@ def write(
     a = request.hosts[0]
     b = request.hosts[1] if len(request.hosts) > 1 else ""
     turns = skeleton.turns
-    todo = [i for i, t in enumerate(turns) if _retellable(t, a, i, len(turns))]
-    retold: dict[int, str] = {}
-    for done, i in enumerate(todo, start=1):
-        retold[i] = _retell(llm, turns[i].text, turns[i - 1].text, paper, polish)
-        if progress:
-            progress(done, len(todo))
-    for i, turn in enumerate(turns):
-        if i in retold:
-            turn.text = retold[i]
+    to_retell = {i for i, t in enumerate(turns) if _retellable(t, a, i, len(turns))}
+    to_ask = {
+        i
+        for i in range(2, len(turns) - 3)  # not the opening question, not the recap's
+        if turns[i].speaker == b and i + 1 in to_retell and turns[i - 1].speaker == a
+    }
+    total, done = len(to_retell) + len(to_ask), 0
     asked: set[str] = set()
-    for i in range(1, len(turns) - 3):  # not the recap's question
-        turn, before, after = turns[i], turns[i - 1], turns[i + 1]
-        if turn.speaker != b or i + 1 not in retold or before.speaker != a or i - 1 == 0:
-            continue
-        question = _ask(llm, before.text, after.text, b, about, polish)
-        if question and question.lower() not in asked:
-            asked.add(question.lower())
-            turn.text = question
+    # In script order, so a caller can show the first lines while the rest are written.
+    for i in range(len(turns)):
+        for j in sorted({i, i + 1} & to_retell):  # host B's line needs the answer first
+            turns[j].text = _retell(llm, turns[j].text, turns[j - 1].text, paper, polish)
+            to_retell.discard(j)
+            done += 1
+        if i in to_ask:
+            line = _host_b(llm, turns[i - 1].text, turns[i + 1].text, about, polish, asked)
+            turns[i].text = line or turns[i].text
+            done += 1
+        if progress and total:
+            progress(done, total)
     script = skeleton
     model = getattr(llm, "describe", lambda: "local model")()
     script.settings["writer_notes"] = [*script.settings.get("writer_notes", []), polish.note(model)]
@@ -162,10 +176,10 @@ def _retell(llm: LLM, text: str, previous: str, paper: bool, polish: Polish) -> 
             out.append(sentence)
             continue
         retold = _retell_sentence(llm, rest, " ".join(out) or previous, paper, polish)
+        if said and len(sentence_texts(retold)) > 1:
+            retold = rest  # a recap point stays one sentence
         if said and retold != rest:
-            retold = re.sub(
-                r"^(The|A|An|He|She|They|It|This|These)\b", lambda m: m[0].lower(), retold
-            )
+            retold = lower_first(retold, proper_names(retold))
         out.append(said + retold)
     return " ".join(out)
 
@@ -203,24 +217,51 @@ def _retell_sentence(llm: LLM, sentence: str, previous: str, paper: bool, polish
     return candidate
 
 
-def _ask(llm: LLM, before: str, after: str, b: str, about: str, polish: Polish) -> str | None:
-    prompt = _QUESTION_PROMPT.format(about=about, before=before, after=after)
-    problem = "no reply"
-    for temperature in (0.3, 0.7):
-        try:
-            reply = llm.complete([Message("user", prompt)], max_tokens=32, temperature=temperature)
-        except BackendError as exc:
-            polish.kept.append(f"model error: {exc}")
-            return None
-        candidate = _clean(reply).split("\n")[0].strip()
-        candidate = re.sub(rf"^{re.escape(b)}\s*:\s*", "", candidate)
-        problem = question_problem(candidate, before, after) or ""
-        if not problem:
-            polish.asked += 1
-            return candidate
-        log.debug("question refused (%s): %r", problem, candidate)
-    polish.kept.append(f"question: {problem}")
+def _host_b(
+    llm: LLM, before: str, after: str, about: str, polish: Polish, asked: set[str]
+) -> str | None:
+    """A question the next line answers, else a reaction to the last one; never a line
+    host B has said already."""
+    for line in (_ask(llm, before, after, about, polish), _react(llm, before, polish)):
+        if line and line.lower() not in asked:
+            asked.add(line.lower())
+            return line
     return None
+
+
+def _react(llm: LLM, before: str, polish: Polish) -> str | None:
+    """'He sold him to pay a debt?': one fact of the last line, restated in surprise."""
+    prompt = _REACTION_PROMPT.format(before=before)
+    try:
+        reply = llm.complete([Message("user", prompt)], max_tokens=24, temperature=0.3)
+    except BackendError as exc:
+        polish.kept.append(f"model error: {exc}")
+        return None
+    candidate = _clean(reply).split("\n")[0].strip()
+    problem = reaction_problem(candidate, before)
+    if problem:
+        log.debug("reaction refused (%s): %r", problem, candidate)
+        polish.kept.append(f"reaction: {problem}")
+        return None
+    polish.asked += 1
+    return candidate
+
+
+def _ask(llm: LLM, before: str, after: str, about: str, polish: Polish) -> str | None:
+    prompt = _QUESTION_PROMPT.format(about=about, before=before, after=after)
+    try:
+        reply = llm.complete([Message("user", prompt)], max_tokens=32, temperature=0.3)
+    except BackendError as exc:
+        polish.kept.append(f"model error: {exc}")
+        return None
+    candidate = _clean(reply).split("\n")[0].strip()
+    problem = question_problem(candidate, before, after)
+    if problem:
+        log.debug("question refused (%s): %r", problem, candidate)
+        polish.kept.append(f"question: {problem}")
+        return None
+    polish.asked += 1
+    return candidate
 
 
 def _clean(reply: str) -> str:
