@@ -172,7 +172,7 @@ def question_problem(question: str, before: str, after: str) -> str | None:
         return f"new name(s): {', '.join(sorted(new_names))}"
     if _numbers(question) - _numbers(before + " " + after):
         return "new number"
-    if not _taken_up(question, after):
+    if not _taken_up(question, after, before):
         return "not answered by the next line"
     return None
 
@@ -204,11 +204,12 @@ _QUESTION_STOP = {
 }  # fmt: skip
 
 
-def _taken_up(question: str, answer: str) -> bool:
+def _taken_up(question: str, answer: str, before: str = "") -> bool:
     """The next line answers the question: most of what it asks about, besides the names
     ("What did the Time Traveller see?" is not answered by any line about him), comes
-    back in that line, word or lemma."""
-    said = _lemmas(answer)
+    back in that line, word or stem, and nothing it asks about is only in the line
+    before ("What was the Emperor's original clothing?" after a "Spanish original")."""
+    said, heard = _lemmas(answer), _lemmas(before)
     doc = _parse(question)
     names = {_stem(t.text) for t in doc if t.pos_ == "PROPN"}
     asked = {
@@ -219,4 +220,6 @@ def _taken_up(question: str, answer: str) -> bool:
     things = asked - names
     if not things:
         return bool(names) and names <= said
+    if (things & heard) - said:
+        return False
     return len(things & said) >= max(1, 0.5 * len(things))

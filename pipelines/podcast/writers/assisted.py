@@ -40,8 +40,8 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]  # (lines done, lines to do)
 
-# Retold lines come out shorter than the text's; the skeleton is planned this much longer
-# so the episode still lands near the requested length.
+# A story's retold lines come out shorter than the text's (a paper's keep their length):
+# its skeleton is planned this much longer so the episode lands near the request.
 SKELETON_STRETCH = 1.1
 
 _STORY_SYSTEM = (
@@ -119,13 +119,13 @@ def write(
     progress: Progress | None = None,
 ) -> Script:
     """The extractive script with host A's lines retold and host B's questions rewritten."""
+    paper = material.source.kind == SourceKind.PAPER
     skeleton = extractive.write(
         material,
         request,
-        words_per_minute=round(words_per_minute * SKELETON_STRETCH),
+        words_per_minute=round(words_per_minute * (1.0 if paper else SKELETON_STRETCH)),
         previously=previously,
     )
-    paper = material.source.kind == SourceKind.PAPER
     about = "a research paper" if paper else "a book"
     polish = Polish()
     a = request.hosts[0]
