@@ -182,6 +182,8 @@ def reaction_problem(reaction: str, before: str) -> str | None:
     reaction = reaction.strip()
     if not re.search(r"[?!]$", reaction):
         return "not a reaction"
+    if re.match(r"(what|why|how|who|whom|when|where|which)\b", reaction, re.I):
+        return "a question the next line must answer, not a reaction"
     if not 3 <= len(reaction.split()) <= 14 or re.search(r"[.!?]\s+\S", reaction):
         return "length"
     if _GENERIC_QUESTION.search(reaction) or _META.search(reaction):

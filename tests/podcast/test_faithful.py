@@ -126,5 +126,6 @@ def test_a_reaction_restates_a_fact_just_said_and_nothing_else() -> None:
     assert reaction_problem("He sold Buck to pay gambling debts?", before) is None
     assert "new name" in str(reaction_problem("He sold Buck to a circus in Alaska?", before))
     assert "not a fact" in str(reaction_problem("He sold Buck to a cruel circus owner?", before))
-    assert "generic" in str(reaction_problem("What surprised you about that?", before))
+    assert "generic" in str(reaction_problem("That surprised you, right?", before))
     assert "not a reaction" in str(reaction_problem("Manuel sold Buck.", before))
+    assert "not a reaction" in str(reaction_problem("Why did Manuel sell Buck?", before))
