@@ -5,9 +5,11 @@ words questions are made of: "what", "does", "according", "describe"...), Snowba
 (Porter 2) stems from PyStemmer, with a plural-folding fallback when it is missing.
 k1/b were picked on eval/retrieval and the held-out dev split.
 
-Each source's index is built once, saved under `<workspace>/lexical/<source id>/`
-(written to a temp folder and renamed, so readers never see half an index) and loaded
-lazily on its first query in a process; it is keyed by a fingerprint of that source's
+Each source's index is built once, at indexing time (`prepare`), saved under
+`<workspace>/lexical/<source id>/` (written to a temp folder and renamed, so readers never
+see half an index) and loaded lazily on its first query in a process, then kept in
+memory; a query builds one only when no current saved copy exists (a workspace from
+before, or a failed save); it is keyed by a fingerprint of that source's
 passages (count + highest rowid) and the tokenizer version, so a re-index or removal by
 any process is noticed and the stale copy is rebuilt or dropped. Scoring covers the whole
 source and is then masked to the chapters in scope, so BM25 statistics don't depend on
@@ -194,6 +196,27 @@ def _index(ws: Workspace, source_id: str) -> _SourceIndex:
     with _lock:
         _cache[key] = loaded
     return loaded
+
+
+def _saved_is_current(ws: Workspace, source_id: str, fingerprint: tuple[int, int]) -> bool:
+    try:
+        meta = json.loads((index_dir(ws, source_id) / "meta.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    return bool(meta == json.loads(json.dumps(_meta(fingerprint))))
+
+
+def prepare(ws: Workspace, source_id: str) -> bool:
+    """Build and save a source's index now, at indexing time, unless an up-to-date copy
+    is already saved: queries then only ever load it. True when it built one."""
+    fp = _fingerprint(ws, source_id)
+    if _saved_is_current(ws, source_id, fp):
+        return False
+    built = _build(ws, source_id, fp)
+    _save(ws, source_id, built)
+    with _lock:
+        _cache[(str(ws.db_path), source_id)] = built
+    return True
 
 
 def invalidate(ws: Workspace, source_id: str | None = None) -> None:

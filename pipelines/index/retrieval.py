@@ -1,18 +1,26 @@
 """Chapter-scoped hybrid retrieval.
 
-search(): dense (chroma, `where` on source/chapter ids) and lexical (BM25 masked to
-the same chapters), fused by score (`fuse_weighted`; reciprocal rank `fuse` is kept for
-comparison). Every ordering breaks ties by passage
-id, so the same workspace answers the same query identically in any process.
-Keeping the index in step with the workspace is `index/indexing.py`.
+search(): dense and lexical (BM25 masked to the same chapters), fused by score
+(`fuse_weighted`; reciprocal rank `fuse` is kept for comparison). The dense leg is an
+exact scan of the scope's stored vectors (`dense_scope`: its cost follows the scope, not
+the library) and falls back to chroma's filtered HNSW query (`where` on source/chapter
+ids) for scopes too large to scan or lacking stored embeddings. Question vectors are
+cached per question text (a follow-up over other chapters embeds nothing). Every
+ordering breaks ties by passage id, so the same workspace answers the same query
+identically in any process. Keeping the index in step with the workspace is
+`index/indexing.py`.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+from collections import OrderedDict
+
+import numpy as np
 
 from pipelines.errors import FolioError
-from pipelines.index import lexical, vectors
+from pipelines.index import dense_scope, lexical, vectors
 from pipelines.index.embedder import get_embedder
 from pipelines.index.indexing import finish_interrupted
 from pipelines.settings import Settings
@@ -22,6 +30,49 @@ from pipelines.workspace.store import Workspace
 log = logging.getLogger(__name__)
 
 MODES = ("hybrid", "dense", "lexical")
+QUESTION_CACHE = 256  # question vectors kept per process (384 floats each)
+
+_qlock = threading.Lock()
+_question_vectors: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+
+
+def question_vector(query: str, settings: Settings) -> np.ndarray:
+    """The question's embedding, cached per (embedder kind, question text)."""
+    key = (settings.index.embedder, query)
+    with _qlock:
+        cached = _question_vectors.get(key)
+        if cached is not None:
+            _question_vectors.move_to_end(key)
+            return cached
+    vec = np.asarray(get_embedder(settings).embed([query])[0], dtype=np.float32)
+    vec.setflags(write=False)
+    with _qlock:
+        _question_vectors[key] = vec
+        while len(_question_vectors) > QUESTION_CACHE:
+            _question_vectors.popitem(last=False)
+    return vec
+
+
+def forget_question_vectors() -> None:
+    with _qlock:
+        _question_vectors.clear()
+
+
+def dense_search(
+    ws: Workspace,
+    qvec: np.ndarray,
+    source_ids: list[str],
+    chapter_ids: list[str] | None,
+    n: int,
+    *,
+    settings: Settings,
+) -> list[tuple[str, float]]:
+    """(passage id, cosine) best first, ties by id: an exact scan of the scope's stored
+    vectors when it is small enough, else chroma's filtered index."""
+    hits = dense_scope.query(ws, qvec, source_ids, chapter_ids, n)
+    if hits is None:
+        hits = vectors.query(ws, qvec, source_ids, chapter_ids, n, settings=settings)
+    return hits
 
 
 def search(
@@ -45,8 +96,8 @@ def search(
     dense: list[tuple[str, float]] = []
     lex: list[tuple[str, float]] = []
     if mode in ("hybrid", "dense"):
-        qvec = get_embedder(settings).embed([query])[0]
-        dense = vectors.query(ws, qvec, list(scope.source_ids), chapter_ids, n, settings=settings)
+        qvec = question_vector(query, settings)
+        dense = dense_search(ws, qvec, list(scope.source_ids), chapter_ids, n, settings=settings)
     if mode in ("hybrid", "lexical"):
         lex = lexical.search(ws, query, list(scope.source_ids), chapter_ids, n)
     dense_rank = {pid: r for r, (pid, _) in enumerate(dense, 1)}
