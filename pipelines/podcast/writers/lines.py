@@ -155,11 +155,12 @@ class HostLines:
         """Host A's lead-in for a segment's first beat."""
         if self.paper:
             return _PAPER_LEADS.get(beat.role, "")
-        said = spoken[:1].upper() + spoken[1:]
+        whole = spoken.removeprefix("the opening of ")  # not "the opening ... starts"
+        said = whole[:1].upper() + whole[1:]
         if first and beat.subject:
-            return f"{said} starts with {beat.subject}."
+            return f"{said} opens with {beat.subject}."
         if first:
-            return f"{said} starts like this."
+            return f"{said} opens like this."
         return ""  # the segment's own transition said where we are
 
     def description(self, name: str, descriptions: dict[str, str]) -> str:
