@@ -110,6 +110,9 @@ def _fill(
             progress(done, total)
 
     report()
+    lexical.prepare(
+        ws, source_id
+    )  # word search is ready before the first vector; queries only load it
     _sync_removals(ws, settings)
     vectors.delete_source(ws, source_id, settings=settings)  # vectors of an older chunking
     for start in range(0, len(ready), 2048):  # what a crash left stored: no re-embedding

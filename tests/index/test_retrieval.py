@@ -226,11 +226,13 @@ def test_bm25_is_saved_loaded_lazily_and_dropped_on_reindex(indexed, monkeypatch
     again = search(ws, MODEL_QUERY, scope, k=5, mode="lexical", settings=ws.settings)
     assert [(h.passage.id, h.score) for h in again] == [(h.passage.id, h.score) for h in first]
     monkeypatch.undo()
-    # re-indexing the source drops the saved index; the next query builds a fresh one
+    # re-indexing the source replaces the saved index with a fresh one, at indexing time
+    (folder / "meta.json").write_text("{'not json")  # an unreadable old copy
     index_source(ws, tm, settings=ws.settings)
-    assert not folder.exists()
+    assert json.loads((folder / "meta.json").read_text())["fingerprint"]  # saved afresh
+    lexical._cache.clear()
+    monkeypatch.setattr(lexical, "_build", no_build)
     assert search(ws, MODEL_QUERY, scope, k=5, mode="lexical", settings=ws.settings)
-    assert folder.is_dir()
 
 
 def test_lexical_tokens_stem_and_drop_question_words():
