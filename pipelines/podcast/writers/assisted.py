@@ -208,6 +208,8 @@ def _retell_sentence(llm: LLM, sentence: str, previous: str, paper: bool, polish
         polish.kept.append(f"model error: {exc}")
         return sentence
     candidate = _clean(reply)
+    if paper:  # the model's "They" is the authors, who may not have been named just before
+        candidate = re.sub(r"^They\b", "The authors", candidate)
     problem = retelling_problem(candidate, sentence, previous)
     if problem:
         log.debug("retelling refused (%s): %r", problem, candidate)
