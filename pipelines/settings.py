@@ -66,8 +66,13 @@ class PodcastSettings(BaseModel):
     format: str = Field("deep-dive", description="deep-dive | brief | debate")
     helper_model: str = Field(
         "auto",
-        description="Small local model that retells the offline script's lines: auto (the "
-        "bundled one when installed), off, or a .gguf path.",
+        description="Small local model that writes host B's questions in the offline "
+        "script: auto (the bundled one when installed), off, or a .gguf path.",
+    )
+    helper_retells: bool = Field(
+        False,
+        description="Also let that model retell host A's long sentences in plain words: "
+        "plainer, but blind readers found paraphrase errors (reversed meanings) in them.",
     )
 
 

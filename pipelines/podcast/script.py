@@ -106,6 +106,7 @@ def _write_offline(
                 previously=previously,
                 llm=helper,
                 progress=progress,
+                retell=settings.podcast.helper_retells,
             )
             script.settings["helper_model"] = helper_record(settings)
             return script

@@ -1,5 +1,6 @@
-"""The offline writer with a small local model retelling its lines: plainer words, the
-same facts, every line still cited, and nothing voiced that failed a check."""
+"""The offline writer with a small local model: host B's questions written by it, host
+A's long sentences retold when asked for; every line still cited, and nothing voiced
+that failed a check."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from pipelines.errors import BackendError
 from pipelines.evaluation import podcast_eval as pe
 from pipelines.llm.bundled import QWEN_1_5B, bundled_model
+from pipelines.podcast.faithful import question_problem, reaction_problem
 from pipelines.podcast.material import gather, segments_for
 from pipelines.podcast.request import PodcastRequest
 from pipelines.podcast.script import write_script
@@ -64,7 +66,7 @@ def test_rewrites_that_fail_a_check_are_never_voiced(book, reply) -> None:
     assert [t.passage_ids for t in script.turns] == [t.passage_ids for t in skeleton.turns]
     assert seen and seen[-1][0] == seen[-1][1]  # progress reached the end
     note = script.settings["writer_notes"][-1]
-    assert "0 sentences retold" in note and "failed a check" in note
+    assert "0 host questions, 0 sentences retold" in note and "failed a check" in note
 
 
 def test_a_faithful_retelling_replaces_the_sentence_and_keeps_its_citation(book) -> None:
@@ -81,20 +83,63 @@ def test_a_faithful_retelling_replaces_the_sentence_and_keeps_its_citation(book)
     assert all(t.passage_ids for t in told)
 
 
-@pytest.mark.skipif(bundled_model() is None, reason="bundled model not installed (make install)")
-def test_the_bundled_model_retells_a_chapter_faithfully(tmp_path: Path) -> None:
-    """The real 1.5B model on a held-out chapter: lines are retold, the episode keeps the
-    rules writer's quality floors, and no name appears that the chapter doesn't have."""
+needs_model = pytest.mark.skipif(
+    bundled_model() is None, reason="bundled model not installed (make install)"
+)
+
+
+@pytest.fixture(scope="module")
+def fairy_tale(tmp_path_factory: pytest.TempPathFactory):
     kp = pe.load_key_points(POINTS / "emperors-new-clothes.json")
-    ws = Workspace(tmp_path)
+    home = tmp_path_factory.mktemp("tale-home")
+    ws = Workspace(home)
     source = library.add_file(ws, SHARED_SOURCES / kp.doc, settings=ws.settings).source
     chapter = next(c for c in source.chapters if kp.chapter.lower() in c.title.lower())
-    settings = Settings(home=tmp_path, podcast={"helper_model": "auto"})
-    script = write_script(
-        ws, PodcastRequest(source.id, [chapter.index], minutes=3), settings=settings
-    )
+    return ws, source, chapter, kp
+
+
+def _write(ws: Workspace, source: Source, chapter, **podcast):
+    settings = Settings(home=ws.home, podcast=podcast)
+    request = PodcastRequest(source.id, [chapter.index], minutes=3)
+    return write_script(ws, request, settings=settings)
+
+
+@needs_model
+def test_the_bundled_model_asks_host_bs_questions_that_the_next_line_answers(fairy_tale) -> None:
+    """By default the model only writes host B's questions: host A's lines are the
+    rules writer's (the text's own words), and each new question is answered next."""
+    ws, source, chapter, kp = fairy_tale
+    rules = _write(ws, source, chapter, helper_model="off")
+    script = _write(ws, source, chapter, helper_model="auto")
     assert script.settings["writer"] == "assisted"
     assert script.settings["helper_model"]["sha256"] == QWEN_1_5B.sha256
+    assert [t.text for t in script.turns if t.speaker == "Ada"] == [
+        t.text for t in rules.turns if t.speaker == "Ada"
+    ]
+    changed = [
+        i
+        for i, (new, old) in enumerate(zip(script.turns, rules.turns, strict=True))
+        if new.text != old.text
+    ]
+    assert len(changed) >= 3, "the model wrote almost none of host B's lines"
+    for i in changed:
+        before, line, after = script.turns[i - 1 : i + 2]
+        assert line.speaker == "Ben"
+        assert question_problem(line.text, before.text, after.text) is None or (
+            reaction_problem(line.text, before.text) is None
+        )
+    scores = pe.score_script(script, kp.points)
+    assert scores["junk"] == 0
+    assert scores["coherent"] >= 0.8
+    assert scores["dangling"] <= 0.10
+
+
+@needs_model
+def test_retelling_when_asked_for_keeps_to_the_chapters_names(fairy_tale) -> None:
+    """With retelling on, the model's plain-English lines bring in no name the chapter
+    lacks, and the episode keeps the rules writer's quality floors and length."""
+    ws, source, chapter, kp = fairy_tale
+    script = _write(ws, source, chapter, helper_model="auto", helper_retells=True)
     text = re.sub(r"\s+", " ", chapter.text)
     host_a = " ".join(t.text for t in script.turns[1:-2] if t.speaker == "Ada")
     retold = [s for s in re.split(r"(?<=[.!])\s+", host_a) if s and s not in text]

@@ -80,12 +80,12 @@ _REACTION_PROMPT = (
 )
 LONG_SENTENCE = 18  # words; shorter sentences are plain enough as they are
 
-# The hosts are not named in the prompt: a small model takes them for characters.
+# Asked about the one sentence host A says first, a small model writes a question that
+# sentence really answers; asked about two whole lines, it drifts to the earlier one.
 _QUESTION_PROMPT = (
-    "Two hosts talk about {about}. The first host just said: {before}\n"
-    "The first host will say next: {after}\n"
-    "Write the second host's line in between: one short, natural question (at most 12 "
-    "words) that the next line answers. Reply with the question only."
+    "Write the one short question a curious podcast co-host would ask just before hearing "
+    "this sentence from {about}, so that the sentence answers it. Use only names in the "
+    "sentence. Under 12 words. Reply with the question only.\nSentence: {sentence}"
 )
 
 
@@ -99,13 +99,13 @@ class Polish:
 
     def note(self, model: str) -> str:
         refused = (
-            f"; {len(self.kept)} rewrites failed a check and kept the text's words"
+            f"; {len(self.kept)} of its lines failed a check and the rules' line was kept"
             if self.kept
             else ""
         )
         return (
-            f"Written offline: the text's key passages, retold by the local model {model} "
-            f"({self.retold} sentences retold, {self.asked} questions){refused}."
+            f"Written offline from the text's key passages, with the local model {model} "
+            f"({self.asked} host questions, {self.retold} sentences retold){refused}."
         )
 
 
@@ -117,13 +117,17 @@ def write(
     previously: str = "",
     llm: LLM,
     progress: Progress | None = None,
+    retell: bool = True,
 ) -> Script:
-    """The extractive script with host A's lines retold and host B's questions rewritten."""
+    """The extractive script with host B's questions written by the model and, when
+    `retell`, host A's long sentences retold in plain words."""
     paper = material.source.kind == SourceKind.PAPER
     skeleton = extractive.write(
         material,
         request,
-        words_per_minute=round(words_per_minute * (1.0 if paper else SKELETON_STRETCH)),
+        words_per_minute=round(
+            words_per_minute * (SKELETON_STRETCH if retell and not paper else 1.0)
+        ),
         previously=previously,
     )
     about = "a research paper" if paper else "a book"
@@ -131,11 +135,12 @@ def write(
     a = request.hosts[0]
     b = request.hosts[1] if len(request.hosts) > 1 else ""
     turns = skeleton.turns
-    to_retell = {i for i, t in enumerate(turns) if _retellable(t, a, i, len(turns))}
+    content = {i for i, t in enumerate(turns) if _retellable(t, a, i, len(turns))}
+    to_retell = set(content) if retell else set()
     to_ask = {
         i
         for i in range(2, len(turns) - 3)  # not the opening question, not the recap's
-        if turns[i].speaker == b and i + 1 in to_retell and turns[i - 1].speaker == a
+        if turns[i].speaker == b and i + 1 in content and turns[i - 1].speaker == a
     }
     total, done = len(to_retell) + len(to_ask), 0
     asked: set[str] = set()
@@ -250,7 +255,8 @@ def _react(llm: LLM, before: str, polish: Polish) -> str | None:
 
 
 def _ask(llm: LLM, before: str, after: str, about: str, polish: Polish) -> str | None:
-    prompt = _QUESTION_PROMPT.format(about=about, before=before, after=after)
+    first = next(iter(sentence_texts(after)), after)
+    prompt = _QUESTION_PROMPT.format(about=about, sentence=first)
     try:
         reply = llm.complete([Message("user", prompt)], max_tokens=32, temperature=0.3)
     except BackendError as exc:
