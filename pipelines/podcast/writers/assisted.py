@@ -205,22 +205,54 @@ def _retell_sentence(llm: LLM, sentence: str, previous: str, paper: bool, polish
         Message("assistant", retold),
         Message("user", sentence),
     ]
-    try:  # one try: a second, warmer one rarely passes the checks (measured)
-        reply = llm.complete(
-            messages, max_tokens=round(len(sentence.split()) * 1.5) + 10, temperature=0.1
-        )
-    except BackendError as exc:
-        polish.kept.append(f"model error: {exc}")
-        return sentence
-    candidate = _clean(reply)
-    if paper:  # the model's "They" is the authors, who may not have been named just before
-        candidate = re.sub(r"^They\b", "The authors", candidate)
-    problem = retelling_problem(candidate, sentence, previous)
-    if problem:
-        log.debug("retelling refused (%s): %r", problem, candidate)
-        polish.kept.append(f"retelling: {problem}")
+
+    # One try: a second, warmer one rarely passed the checks when measured.
+    def check(candidate: str) -> str | None:
+        return retelling_problem(candidate, sentence, previous)
+
+    limit = round(len(sentence.split()) * 1.5) + 10
+    fix = _authors_for_they if paper else None
+    plain = _checked_reply(llm, messages, limit, 0.1, check, "retelling", polish, fix=fix)
+    if plain is None:
         return sentence
     polish.retold += 1
+    return plain
+
+
+def _authors_for_they(candidate: str) -> str:
+    """A paper's retold "They ..." is the authors, who may not have been named just before."""
+    return re.sub(r"^They\b", "The authors", candidate)
+
+
+def _checked_reply(
+    llm: LLM,
+    messages: list[Message],
+    max_tokens: int,
+    temperature: float,
+    check: Callable[[str], str | None],
+    kind: str,
+    polish: Polish,
+    *,
+    fix: Callable[[str], str] | None = None,
+    first_line: bool = False,
+) -> str | None:
+    """The model's cleaned reply when `check` finds no problem with it, else None (the
+    refusal is logged and counted in the script's notes)."""
+    try:
+        reply = llm.complete(messages, max_tokens=max_tokens, temperature=temperature)
+    except BackendError as exc:
+        polish.kept.append(f"model error: {exc}")
+        return None
+    candidate = _clean(reply)
+    if first_line:
+        candidate = candidate.split("\n")[0].strip()
+    if fix:
+        candidate = fix(candidate)
+    problem = check(candidate)
+    if problem:
+        log.debug("%s refused (%s): %r", kind, problem, candidate)
+        polish.kept.append(f"{kind}: {problem}")
+        return None
     return candidate
 
 
@@ -238,38 +270,37 @@ def _host_b(
 
 def _react(llm: LLM, before: str, polish: Polish) -> str | None:
     """'He sold him to pay a debt?': one fact of the last line, restated in surprise."""
-    prompt = _REACTION_PROMPT.format(before=before)
-    try:
-        reply = llm.complete([Message("user", prompt)], max_tokens=24, temperature=0.3)
-    except BackendError as exc:
-        polish.kept.append(f"model error: {exc}")
-        return None
-    candidate = _clean(reply).split("\n")[0].strip()
-    problem = reaction_problem(candidate, before)
-    if problem:
-        log.debug("reaction refused (%s): %r", problem, candidate)
-        polish.kept.append(f"reaction: {problem}")
-        return None
-    polish.asked += 1
-    return candidate
+    messages = [Message("user", _REACTION_PROMPT.format(before=before))]
+    line = _checked_reply(
+        llm,
+        messages,
+        24,
+        0.3,
+        lambda candidate: reaction_problem(candidate, before),
+        "reaction",
+        polish,
+        first_line=True,
+    )
+    polish.asked += line is not None
+    return line
 
 
 def _ask(llm: LLM, before: str, after: str, about: str, polish: Polish) -> str | None:
+    """A question about the sentence host A says next, answered by that line."""
     first = next(iter(sentence_texts(after)), after)
-    prompt = _QUESTION_PROMPT.format(about=about, sentence=first)
-    try:
-        reply = llm.complete([Message("user", prompt)], max_tokens=32, temperature=0.3)
-    except BackendError as exc:
-        polish.kept.append(f"model error: {exc}")
-        return None
-    candidate = _clean(reply).split("\n")[0].strip()
-    problem = question_problem(candidate, before, after)
-    if problem:
-        log.debug("question refused (%s): %r", problem, candidate)
-        polish.kept.append(f"question: {problem}")
-        return None
-    polish.asked += 1
-    return candidate
+    messages = [Message("user", _QUESTION_PROMPT.format(about=about, sentence=first))]
+    line = _checked_reply(
+        llm,
+        messages,
+        32,
+        0.3,
+        lambda candidate: question_problem(candidate, before, after),
+        "question",
+        polish,
+        first_line=True,
+    )
+    polish.asked += line is not None
+    return line
 
 
 def _clean(reply: str) -> str:
