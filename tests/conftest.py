@@ -11,8 +11,8 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-# Podcast tests of the rules writer stay fast and deterministic: the small local model
-# that retells lines is off unless a test turns it on (tests/podcast/test_assisted_writer.py).
+# Podcast tests of the rules writer stay fast and deterministic whatever the environment
+# says: the small local model is off unless a test turns it on (test_assisted_writer.py).
 os.environ.setdefault("FOLIO_PODCAST__HELPER_MODEL", "off")
 
 from tests.sources import (  # noqa: F401 - re-exported for fixtures

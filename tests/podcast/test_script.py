@@ -67,7 +67,7 @@ def test_script_is_grounded_and_never_repeats_a_line(book) -> None:
         PodcastRequest(source.id, [_index(source, "I")], minutes=4, hosts=("Maya", "Theo")),
         settings=ws.settings,
     )
-    assert "The Time Machine" in script.turns[0].text and "chapter I" in script.turns[0].text
+    assert "The Time Machine" in script.turns[0].text and "chapter one" in script.turns[0].text
     passages = ws.get_passages([pid for t in script.turns for pid in t.passage_ids])
     explained = [t for t in script.turns if t.speaker == "Maya" and t.passage_ids]
     assert len(explained) >= 5

@@ -244,7 +244,7 @@ def _compose(
             intro = lines.description(name, dig.descriptions) if name else ""
             reader = b if debate and beat.role in ("limit",) else a
             _say(turns, reader, " ".join(x for x in (lead, intro, beat.text) if x), beat, number)
-    turns.extend(_closing(told, spoken_titles, a, b, one_host, len(titles)))
+    turns.extend(_closing(told, spoken_titles, a, b, one_host, len(titles), lines.paper))
     turns = [t for t in turns if t.text.strip()]
     return Script(
         title=f"{source.title}: {material.label.strip('“”')}",
@@ -343,7 +343,42 @@ def tidy_title(title: str) -> str:
         word = match.group(0)
         return word if re.fullmatch(r"[IVXLC]+", word) else word[0] + word[1:].lower()
 
-    return re.sub(r"\b[A-Z][A-Z'-]{2,}\b", soften, title)
+    return say_numbers(re.sub(r"\b[A-Z][A-Z'-]{2,}\b", soften, title))
+
+
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+_ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
+_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+
+def _roman_value(numeral: str) -> int:
+    values = [_ROMAN[c] for c in numeral]
+    return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+
+
+def number_words(n: int) -> str:
+    """7 -> 'seven', 42 -> 'forty-two' (up to 99; larger numbers stay digits)."""
+    if n < 20:
+        return _ONES[n]
+    if n < 100:
+        return _TENS[n // 10] + ("" if n % 10 == 0 else "-" + _ONES[n % 10])
+    return str(n)
+
+
+def say_numbers(text: str) -> str:
+    """'chapter VII' -> 'chapter seven', 'Chapter 12' -> 'Chapter twelve': a voice reads
+    numerals as letters ("V I I") or digits; a reader hears words."""
+
+    def spoken(match: re.Match[str]) -> str:
+        word, number = match.group(1), match.group(2)
+        value = int(number) if number.isdigit() else _roman_value(number)
+        return f"{word} {number_words(value)}"
+
+    return re.sub(
+        r"\b((?:[Cc]hapter|[Pp]art|[Bb]ook|[Ss]ection|[Vv]olume)) ([IVXLC]+|\d{1,2})\b(?!\.\d)",
+        spoken,
+        text,
+    )
 
 
 def spoken_title(segment: Segment) -> str:
@@ -394,7 +429,13 @@ def _intro(material: Material, request: PodcastRequest, previously: str) -> str:
 
 
 def _closing(
-    told: list[Beat], titles: list[str], a: str, b: str, one_host: bool, segment: int
+    told: list[Beat],
+    titles: list[str],
+    a: str,
+    b: str,
+    one_host: bool,
+    segment: int,
+    paper: bool = False,
 ) -> list[Turn]:
     """A recap of 3-5 things that happened or were claimed, each with its passage."""
     plain = [x for x in told if not x.quoted]  # what happened, not who said what
@@ -431,7 +472,8 @@ def _closing(
         if one_host
         else f"That's it from {a} and {b}. Thanks for listening to Folio."
     )
-    closing.append(Turn(a if one_host else b, outro + " Happy reading.", [], segment))
+    sign_off = "" if paper else " Happy reading."  # a paper isn't read for pleasure
+    closing.append(Turn(a if one_host else b, outro + sign_off, [], segment))
     return closing
 
 
