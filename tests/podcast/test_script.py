@@ -205,3 +205,21 @@ def test_a_paper_gets_an_episode_too(tmp_path) -> None:
     script = write_script(ws, PodcastRequest(paper.id, None, minutes=3), settings=ws.settings)
     assert abs(script.word_count - 450) <= 0.15 * 450
     assert count_words(script.turns[0].text) < 60
+
+
+def test_the_teller_is_he_after_a_sentence_that_named_only_him() -> None:
+    from pipelines.podcast.writers.extractive import vary_name
+    from pipelines.text.narration import Narrator
+
+    teller = Narrator("the Time Traveller", "he")
+    told = vary_name(
+        "The Time Traveller was tired. The Time Traveller sat down. Weena slept by the Time "
+        "Traveller. The Time Traveller watched the stars. The Time Traveller's feet were sore.",
+        teller,
+    )
+    assert told == (
+        "The Time Traveller was tired. He sat down. Weena slept by the Time Traveller. "
+        "The Time Traveller watched the stars. His feet were sore."
+    )  # after Weena is named, "he" could be anyone: the name stays
+    unnamed = Narrator("the narrator", None)
+    assert vary_name("The narrator left. The narrator came back.", unnamed).count("narrator") == 2

@@ -11,7 +11,7 @@ line that carries the text's content cites its passage; nothing is invented.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pipelines.podcast.checks import line_problem
@@ -19,6 +19,8 @@ from pipelines.podcast.material import Material, Segment, body_words, segment_bu
 from pipelines.podcast.writers.lines import HostLines, lower_first, topic_taken_up
 from pipelines.text.digest import CONNECTIVE, Beat, Digest, digest
 from pipelines.text.narration import Narrator, find_narrator, find_teller
+from pipelines.text.nlp import get_nlp
+from pipelines.text.sentences import sentence_texts
 from pipelines.types import Chapter, Host, Script, SourceKind, Turn, count_words
 
 if TYPE_CHECKING:
@@ -33,6 +35,7 @@ class _Plan:
     """The digest of each segment, made once; composing within a budget is cheap."""
 
     segments: list[tuple[Segment, Digest]]
+    tellers: list[Narrator] = field(default_factory=list)  # who says "I" (named, with a pronoun)
 
 
 def write(
@@ -77,7 +80,7 @@ def plan_episode(material: Material, request: PodcastRequest, target_words: int)
             segment.passages, limit=limit, narrator=narrator, teller=teller, focus=request.focus
         )
         planned.append((segment, found))
-    return _Plan(planned)
+    return _Plan(planned, [n for n in (narrator, teller) if n is not None])
 
 
 def _present(narrator: Narrator | None, text: str) -> Narrator | None:
@@ -246,6 +249,10 @@ def _compose(
             _say(turns, reader, " ".join(x for x in (lead, intro, beat.text) if x), beat, number)
     turns.extend(_closing(told, spoken_titles, a, b, one_host, len(titles), lines.paper))
     turns = [t for t in turns if t.text.strip()]
+    for turn in turns[1:-2]:  # not the intro, the recap or the outro
+        if turn.speaker == a and turn.passage_ids:
+            for teller in plan.tellers:
+                turn.text = vary_name(turn.text, teller)
     return Script(
         title=f"{source.title}: {material.label.strip('“”')}",
         hosts=[Host(name=a)] + ([] if one_host else [Host(name=b)]),
@@ -254,6 +261,34 @@ def _compose(
         source_ids=[source.id],
         chapter_ids=[c.id for c in material.chapters],
     )
+
+
+def vary_name(text: str, narrator: Narrator | None) -> str:
+    """'The Time Traveller… The Time Traveller…' -> 'The Time Traveller… He…': a
+    sentence that opens on the narrator's name right after one that named only them says
+    "he"/"she" (a listener hears the name 25 times otherwise)."""
+    if narrator is None or narrator.pronoun not in ("he", "she") or narrator.author:
+        return text
+    label = narrator.capitalised()
+    pronoun = narrator.pronoun.capitalize()
+    possessive = "His" if pronoun == "He" else "Her"
+    said: list[str] = []
+    for sentence in sentence_texts(text):
+        previous = said[-1] if said else ""
+        others = {  # someone else named ("Weena", "Filby"; the small parser calls them ORG)
+            e.text
+            for e in get_nlp()(previous).ents
+            if e.label_ in ("PERSON", "ORG")
+            and e.text.lower() not in label.lower()
+            and (e.label_ == "PERSON" or re.fullmatch(r"[A-Z][a-z]+[^s]", e.text))
+        }
+        if previous and label.lower() in previous.lower() and not others:
+            if sentence.startswith(label + "'s "):
+                sentence = possessive + sentence[len(label) + 2 :]
+            elif sentence.startswith(label + " "):
+                sentence = pronoun + sentence[len(label) :]
+        said.append(sentence)
+    return " ".join(said)
 
 
 def _say(turns: list[Turn], speaker: str, text: str, beat: Beat, number: int) -> None:
