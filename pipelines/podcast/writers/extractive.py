@@ -49,7 +49,19 @@ def write(
     """Compose, measure, and re-plan the body's budget until the script lands near the
     target (the fixed intro, questions and recap make a first plan over- or undershoot)."""
     target = round(request.minutes * words_per_minute)
-    plan = plan_episode(material, request, target)
+    best = _fit(material, request, target, previously, target)
+    if best.word_count < 0.85 * target:  # too few beats for a short episode: plan more
+        wider = _fit(material, request, target, previously, round(target * 1.5))
+        if abs(wider.word_count - target) < abs(best.word_count - target):
+            best = wider
+    return best
+
+
+def _fit(
+    material: Material, request: PodcastRequest, target: int, previously: str, planned: int
+) -> Script:
+    """The composition closest to `target` words from a plan made for `planned` words."""
+    plan = plan_episode(material, request, planned)
     body = body_words(target)
     best: Script | None = None
     for _ in range(5):
