@@ -231,13 +231,20 @@ def _compose(
         titles.append(segment.title)
         spoken_titles.append(segment.spoken)
         number = len(titles) - 1
+        # A later part of a story: host B asks about its first beat and host A says where
+        # we are ("In the middle of chapter seven, the story turns."), rather than host B
+        # announcing "On to the middle of chapter seven."
+        asked = None
+        if number > 1 and not lines.paper and not one_host:
+            asked = lines.question(beats[0], new_name=None, returning=None)
         if not one_host:
-            turns.append(
-                Turn(b, _segment_question(segment, number, beats[0]), [beats[0].passage.id], number)
-            )
+            opening = asked or _segment_question(segment, number, beats[0])
+            turns.append(Turn(b, opening, [beats[0].passage.id], number))
         for i, beat in enumerate(beats):
             told.append(beat)
             lead = lines.framing(beat, spoken_title(segment), number == 1) if i == 0 else ""
+            if i == 0 and asked:
+                lead = lines.later_frame(spoken_title(segment))
             name = _new_name(beat, seen, dig.descriptions)
             returning = _returning(beat, seen, len(told))
             for n in beat.names + ([beat.subject] if beat.subject else []):

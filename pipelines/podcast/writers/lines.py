@@ -163,6 +163,11 @@ class HostLines:
             return f"{said} opens like this."
         return ""  # the segment's own transition said where we are
 
+    def later_frame(self, spoken: str) -> str:
+        """'In the middle of chapter seven, the story turns.': where a later part starts."""
+        line = next(self.frames).format(spoken=spoken).replace("In the ending", "Toward the end")
+        return line[:1].upper() + line[1:]
+
     def description(self, name: str, descriptions: dict[str, str]) -> str:
         described = descriptions.get(name)
         return f"{name} is {described}." if described else ""
