@@ -54,6 +54,14 @@ class LlamaCppLLM(LLM):
     def describe(self) -> str:
         return f"llama-cpp {self.gguf_path.name}"
 
+    def close(self) -> None:
+        """Free the model now; left to interpreter exit, llama-cpp-python's finaliser
+        runs after its library is unloaded and prints a TypeError."""
+        with self._lock:
+            if self._model is not None:
+                self._model.close()
+                self._model = None
+
     def _llama(self) -> Any:
         if self._model is None:
             llama_cpp = _import_llama()

@@ -6,6 +6,7 @@ episode per chapter, each opening with a short "last time..." recap.
 
 from __future__ import annotations
 
+import atexit
 import importlib.util
 import logging
 from dataclasses import asdict
@@ -136,7 +137,8 @@ def helper_llm(settings: Settings) -> LLM | None:
         return None
     key = str(path)
     if key not in _helpers:
-        _helpers[key] = LlamaCppLLM(key, context_window=2048)
+        _helpers[key] = helper = LlamaCppLLM(key, context_window=2048)
+        atexit.register(helper.close)
     return _helpers[key]
 
 
