@@ -232,7 +232,7 @@ def _compose(
         spoken_titles.append(segment.spoken)
         number = len(titles) - 1
         # A later part of a story: host B asks about its first beat and host A says where
-        # we are ("In the middle of chapter seven, the story turns."), rather than host B
+        # we are ("That brings us to the middle of chapter seven."), rather than host B
         # announcing "On to the middle of chapter seven."
         asked = None
         if number > 1 and not lines.paper and not one_host:

@@ -27,11 +27,9 @@ _STORY_QUESTIONS = [
 _TERM_QUESTIONS = ["And {term}?", "Where {does} {term} come in?"]
 _PROMPTS = ["And then?", "What happens next?", "Go on.", "Then what?", "And after that?"]
 _INTERJECTIONS = ["Okay, so", "Hm. So", "Right, so", "Huh. So", "Wait, so", "Ah, so"]
-_LATER_FRAMES = [
-    "In {spoken}, the story turns.",
-    "In {spoken}, things move on.",
-    "In {spoken}, it shifts.",
-]
+# Where a later part starts, and nothing more: "the story turns" promised a turn the
+# text might not take (a blind reader caught it).
+_LATER_FRAMES = ["That brings us to {spoken}.", "Now for {spoken}.", "Next, {spoken}."]
 _PAPER_LEADS = {
     "problem": "The problem:",
     "idea": "Their idea:",
@@ -164,8 +162,9 @@ class HostLines:
         return ""  # the segment's own transition said where we are
 
     def later_frame(self, spoken: str) -> str:
-        """'In the middle of chapter seven, the story turns.': where a later part starts."""
-        line = next(self.frames).format(spoken=spoken).replace("In the ending", "Toward the end")
+        """'That brings us to the middle of chapter seven.': where a later part starts."""
+        spoken = re.sub(r"^the ending of ", "the end of ", spoken)
+        line = next(self.frames).format(spoken=spoken)
         return line[:1].upper() + line[1:]
 
     def description(self, name: str, descriptions: dict[str, str]) -> str:
