@@ -7,6 +7,7 @@ episode per chapter, each opening with a short "last time..." recap.
 from __future__ import annotations
 
 import atexit
+import functools
 import importlib.util
 import logging
 from dataclasses import asdict
@@ -147,7 +148,19 @@ def helper_record(settings: Settings) -> dict[str, str]:
     choice = settings.podcast.helper_model.strip()
     if choice in ("", "auto"):
         return {"name": QWEN_1_5B.name, "file": QWEN_1_5B.filename, "sha256": QWEN_1_5B.sha256}
-    return {"name": Path(choice).name, "file": choice, "sha256": file_sha256(Path(choice))}
+    path = Path(choice).expanduser()
+    stat = path.stat()
+    return {
+        "name": path.name,
+        "file": choice,
+        "sha256": _sha256_of(path, stat.st_size, stat.st_mtime),
+    }
+
+
+@functools.lru_cache(maxsize=4)
+def _sha256_of(path: Path, size: int, mtime: float) -> str:
+    """Hashed once per file version (a GGUF is a gigabyte), not once per script."""
+    return file_sha256(path)
 
 
 def write_series(

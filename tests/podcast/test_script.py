@@ -208,7 +208,7 @@ def test_a_paper_gets_an_episode_too(tmp_path) -> None:
 
 
 def test_the_teller_is_he_after_a_sentence_that_named_only_him() -> None:
-    from pipelines.podcast.writers.extractive import vary_name
+    from pipelines.podcast.writers.spoken import vary_name
     from pipelines.text.narration import Narrator
 
     teller = Narrator("the Time Traveller", "he")

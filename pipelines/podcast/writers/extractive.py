@@ -17,10 +17,9 @@ from typing import TYPE_CHECKING, Any
 from pipelines.podcast.checks import line_problem
 from pipelines.podcast.material import Material, Segment, body_words, segment_budgets
 from pipelines.podcast.writers.lines import HostLines, lower_first, topic_taken_up
+from pipelines.podcast.writers.spoken import spoken_title, tidy_title, vary_name
 from pipelines.text.digest import CONNECTIVE, Beat, Digest, digest
 from pipelines.text.narration import Narrator, find_narrator, find_teller
-from pipelines.text.nlp import get_nlp
-from pipelines.text.sentences import sentence_texts
 from pipelines.types import Chapter, Host, Script, SourceKind, Turn, count_words
 
 if TYPE_CHECKING:
@@ -282,34 +281,6 @@ def _compose(
     )
 
 
-def vary_name(text: str, narrator: Narrator | None) -> str:
-    """'The Time Traveller… The Time Traveller…' -> 'The Time Traveller… He…': a
-    sentence that opens on the narrator's name right after one that named only them says
-    "he"/"she" (a listener hears the name 25 times otherwise)."""
-    if narrator is None or narrator.pronoun not in ("he", "she") or narrator.author:
-        return text
-    label = narrator.capitalised()
-    pronoun = narrator.pronoun.capitalize()
-    possessive = "His" if pronoun == "He" else "Her"
-    said: list[str] = []
-    for sentence in sentence_texts(text):
-        previous = said[-1] if said else ""
-        others = {  # someone else named ("Weena", "Filby"; the small parser calls them ORG)
-            e.text
-            for e in get_nlp()(previous).ents
-            if e.label_ in ("PERSON", "ORG")
-            and e.text.lower() not in label.lower()
-            and (e.label_ == "PERSON" or re.fullmatch(r"[A-Z][a-z]+[^s]", e.text))
-        }
-        if previous and label.lower() in previous.lower() and not others:
-            if sentence.startswith(label + "'s "):
-                sentence = possessive + sentence[len(label) + 2 :]
-            elif sentence.startswith(label + " "):
-                sentence = pronoun + sentence[len(label) :]
-        said.append(sentence)
-    return " ".join(said)
-
-
 def _say(turns: list[Turn], speaker: str, text: str, beat: Beat, number: int) -> None:
     """Add a content line; a speaker who has the floor goes on in the same turn only when
     the text runs on (consecutive beats of one passage), never gluing distant passages."""
@@ -383,64 +354,6 @@ def _returning(beat: Beat, seen: dict[str, int], now: int) -> str | None:
     if subject and subject in seen and now - seen[subject] >= _NAME_GAP:
         return subject
     return None
-
-
-def tidy_title(title: str) -> str:
-    """'“I—DOWN THE RABBIT-HOLE”' -> 'I: Down The Rabbit-Hole', for saying aloud."""
-    title = re.sub(r"[“”\"]", "", title).replace("—", ": ")
-    title = re.sub(r"^\d+(\.\d+)*\.?\s+(?=[A-Z])", "", title)  # "193 The Emperor's ..." (a page)
-    title = title.replace("Front matter and abstract", "the abstract")
-    title = re.sub(r"\b((?:Chapter|Part|Book|Section) [\dIVXLC]+)\.\s+", r"\1, ", title)
-    title = title.strip().rstrip(".")
-
-    def soften(match: re.Match[str]) -> str:
-        word = match.group(0)
-        return word if re.fullmatch(r"[IVXLC]+", word) else word[0] + word[1:].lower()
-
-    return say_numbers(re.sub(r"\b[A-Z][A-Z'-]{2,}\b", soften, title))
-
-
-_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
-_ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
-_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
-
-
-def _roman_value(numeral: str) -> int:
-    values = [_ROMAN[c] for c in numeral]
-    return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
-
-
-def number_words(n: int) -> str:
-    """7 -> 'seven', 42 -> 'forty-two' (up to 99; larger numbers stay digits)."""
-    if n < 20:
-        return _ONES[n]
-    if n < 100:
-        return _TENS[n // 10] + ("" if n % 10 == 0 else "-" + _ONES[n % 10])
-    return str(n)
-
-
-def say_numbers(text: str) -> str:
-    """'chapter VII' -> 'chapter seven', 'Chapter 12' -> 'Chapter twelve': a voice reads
-    numerals as letters ("V I I") or digits; a reader hears words."""
-
-    def spoken(match: re.Match[str]) -> str:
-        word, number = match.group(1), match.group(2)
-        value = int(number) if number.isdigit() else _roman_value(number)
-        return f"{word} {number_words(value)}"
-
-    return re.sub(
-        r"\b((?:[Cc]hapter|[Pp]art|[Bb]ook|[Ss]ection|[Vv]olume)) ([IVXLC]+|\d{1,2})\b(?!\.\d)",
-        spoken,
-        text,
-    )
-
-
-def spoken_title(segment: Segment) -> str:
-    spoken = tidy_title(segment.spoken)
-    spoken = re.sub(
-        r"(^|\bto |\bthe )\d+(\.\d+)*\.?\s+", r"\1", spoken
-    )  # "4.1 Nesting" -> "Nesting"
-    return spoken.strip().rstrip(".:")
 
 
 _PART_QUESTIONS = {
