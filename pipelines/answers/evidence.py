@@ -30,7 +30,8 @@ from pipelines.settings import Settings
 from pipelines.text.sentences import score_sentences, split_sentences, terms
 from pipelines.types import ScoredPassage
 
-MAX_UNIT_WORDS = 70
+MAX_UNIT_WORDS = 70  # a pair of sentences at most this long ...
+MAX_SENTENCE_WORDS = 120  # ... a single (long, semicolon-joined) sentence at most this long
 UNIT_HITS = 6  # answers are built from the best six passages (the hot path embeds their sentences)
 _NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b([A-Z][a-z]+|\d{2,})\b")
 
@@ -92,7 +93,8 @@ def _candidate_units(hits: list[ScoredPassage], question: str = "") -> list[Sent
                 if stop is None:
                     continue
                 text = " ".join(h.passage.text[start:stop].split())
-                if text not in seen and len(text.split()) <= MAX_UNIT_WORDS:
+                limit = MAX_UNIT_WORDS if size == 2 else MAX_SENTENCE_WORDS
+                if text not in seen and len(text.split()) <= limit:
                     seen.add(text)
                     parts = tuple(
                         " ".join(h.passage.text[a:b].split()) for a, b in spans[i : i + size]
@@ -114,13 +116,18 @@ W_LEXICAL = 0.2
 W_SIMILARITY = 0.8
 W_CUE = 0.15  # a unit holding the kind of thing asked for (a material, a date ...)
 W_RANK = 0.2  # bonus for units of the best-ranked passages: W_RANK / rank
+# "Who is X?" / "What is X?": a sentence that describes X ("X, the ...", "X is a ...",
+# "... we call X") is the answer, not one more sentence that mentions X
+W_DESCRIBES = 0.35
+_DESCRIBED = frozenset({"person", "definition"})
 
 
-def unit_score(unit: Sentence) -> float:
+def unit_score(unit: Sentence, kind: str | None = None) -> float:
+    cue_weight = W_DESCRIBES if kind in _DESCRIBED and unit.cue >= 1.0 else W_CUE
     return (
         W_LEXICAL * unit.lexical
         + W_SIMILARITY * max(0.0, unit.similarity)
-        + W_CUE * unit.cue
+        + cue_weight * unit.cue
         + W_RANK / unit.rank
     )
 
@@ -178,7 +185,7 @@ def judge_evidence(
         sentence.lexical, sentence.similarity = float(lex), float(sim)
         sentence.cue = cue_strength(kind, sentence.text, question)
         sentence.rank = ranks.get(sentence.hit.passage.id, len(hits))
-        sentence.score = unit_score(sentence)
+        sentence.score = unit_score(sentence, kind)
     evidence.sentences = sentences
     evidence.similarity = float(max([*sentence_sims, *passage_sims], default=0.0))
 

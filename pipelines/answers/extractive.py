@@ -66,17 +66,34 @@ def _overlaps(a: tuple[str, int, int], b: tuple[str, int, int]) -> bool:
     return a[0] == b[0] and a[1] < b[2] and b[1] < a[2]
 
 
+def _contains(outer: Sentence, inner: Sentence) -> bool:
+    a, b = _span(outer), _span(inner)
+    return a[0] == b[0] and a[1] <= b[1] and b[2] <= a[2]
+
+
 def _pick_units(units: list[Sentence]) -> list[Sentence]:
-    """The best few units, never two that share text, each close to the best score."""
+    """The best few units, never two that share text, each close to the best score.
+
+    A chosen sentence is read with its neighbour when the pair of them scores close to
+    the best too (the answer is often the sentence before or after the one that repeats
+    the question's words)."""
     best = max((u.score for u in units), default=0.0)
+    floor = best * RELATIVE_FLOOR
     chosen: list[Sentence] = []
-    for unit in sorted(units, key=lambda u: (-u.score, _span(u))):
-        if len(chosen) == MAX_SENTENCES or unit.score < best * RELATIVE_FLOOR:
+    ranked = sorted(units, key=lambda u: (-u.score, _span(u)))
+    for unit in ranked:
+        if unit.score < floor:
             break
         unit = _with_continuation(unit, units)
-        if any(
-            _overlaps(_span(unit), _span(c)) or jaccard(unit.text, c.text) > 0.6 for c in chosen
-        ):
+        clash = [
+            c
+            for c in chosen
+            if _overlaps(_span(unit), _span(c)) or jaccard(unit.text, c.text) > 0.6
+        ]
+        if len(clash) == 1 and clash[0].size == 1 and unit.size == 2 and _contains(unit, clash[0]):
+            chosen[chosen.index(clash[0])] = unit  # the sentence with its neighbour
+            continue
+        if clash or len(chosen) == MAX_SENTENCES:
             continue
         chosen.append(unit)
     return chosen
@@ -96,7 +113,7 @@ def _description(subject: str, text: str) -> str:
     name = re.escape(subject)
     last = re.escape(subject.split()[-1])
     for pattern in (
-        rf"\b(?:{name}|{last})\b,\s+(?P<d>(?:a|an|the|one|his|her|my|our|their)\b[^,.;:!?”\"]{{3,80}})",
+        rf"\b(?:{name}|{last})\b[’'”\"]?,[’'”\"]?\s+(?P<d>(?:a|an|the|one|his|her|my|our|their)\b[^,.;:!?”\"]{{3,80}})",
         rf"\b(?:{name}|{last})\b\s+(?:is|was|had been)\s+(?P<d>(?:a|an|the|one|his|her|my|our|their)\b[^,.;:!?”\"]{{3,80}})",
     ):
         m = re.search(pattern, text)

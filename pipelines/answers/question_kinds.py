@@ -41,7 +41,12 @@ _NUMBER_WORDS = frozenset(
 _REASON = re.compile(
     r"\b(because|since|so that|in order to|due to|owing to|as a result|therefore|thus|hence|"
     r"for fear|caused?|causes|reasons?|consequently|that is why|led to|leads to|"
-    r"to avoid|to prevent|so as to|allows?|enables?)\b",
+    r"to avoid|to prevent|so as to|allows?|enables?|on account of|for want of|"
+    r"to blame|blamed?|the cause|made (?:me|him|her|them|us) (?:think|believe|feel|decide)|"
+    r"out of (?:pity|fear|gratitude|kindness|spite|curiosity)|in the first place)\b"
+    # 'for' and 'so' as conjunctions: "..., for she is a seamstress", "..., so I will stay"
+    r"|[,;:—]\s*[\"“‘]?(?:for|so)\s+(?:I|he|she|it|they|we|you|there)\b(?!\s*[,.;!?])"
+    r"|\bso \w+ that\b",  # "so high that I can see all the misery"
     re.I,
 )
 _DEFINING = re.compile(
@@ -80,7 +85,7 @@ _TYPES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bhow (many|much)\b|\bwhat (number|percentage|fraction)\b", re.I), "number"),
     (
         re.compile(
-            r"^\s*why\b|\bwhat (caused|causes|made)\b|\breason\b|\bpurpose\b|"
+            r"(?:^|[,;]\s*)why\b|\bwhat (caused|causes|made)\b|\breason\b|\bpurpose\b|"
             r"\bwhat .* (for|used for)\?$",
             re.I,
         ),
@@ -202,12 +207,16 @@ _MONEY = re.compile(
 
 def _describes(subject: str, text: str) -> bool:
     """'Irene Adler, the well-known adventuress' / 'X was a ...' / 'named X'."""
+    # "guard in a TraceMonkey trace" is about a guard: the phrase after "in/on/at" only
+    # says where to look
+    subject = re.split(r"\s+(?:in|on|at|from|during|within|according to)\s+", subject)[0]
     head = re.escape(subject.split("'")[0].split("’")[0].strip())
     last = re.escape(subject.split()[-1]) if subject.split() else head
     pattern = (
-        rf"\b(?:{head}|{last})\b,?\s+(?:is|was|who|being|had been|has been)?\s*"
+        rf"\b(?:{head}|{last})\b[’'”\"]?,?[’'”\"]?\s+(?:is|was|who|being|had been|has been)?\s*"
+        rf"(?:just |simply |merely |essentially |really |only )?"
         rf"(?:a|an|the|one of|his|her|their|my|our)\b"
-        rf"|\b(?:named|called|known as|name (?:is|was))\s+(?:{head}|{last})\b"
+        rf"|\b(?:named|called|known as|name (?:is|was)|(?:we|they|I) call)\s+(?:{head}|{last})\b"
         rf"|\b(?:{head}|{last})\b\s*(?:—|–|-|\()"
     )
     return bool(re.search(pattern, text, re.I))
@@ -251,8 +260,16 @@ _SAID = re.compile(
 )
 
 
+_ASKED = re.compile(r"^\s*[“\"‘][^”\"’]*\?[”\"’]\s*,?\s*(?P<rest>[^“\"]*)$")
+
+
 def is_question(text: str) -> bool:
-    return text.rstrip(_QUOTES + " )").endswith("?")
+    """A question, or a question line of dialogue: '“What have you been up to?” said
+    the Doctor.'"""
+    if text.rstrip(_QUOTES + " )").endswith("?"):
+        return True
+    m = _ASKED.match(text)
+    return bool(m and len(m.group("rest").split()) <= 8 and _SPEECH.search(m.group("rest")))
 
 
 def is_dialogue_fragment(text: str) -> bool:
@@ -263,6 +280,13 @@ def is_dialogue_fragment(text: str) -> bool:
         return True
     m = _SAID.match(stripped)
     return bool(m and len(m.group("q").split()) <= 4)
+
+
+_SPEECH = re.compile(
+    r"\b(said|says|asked|cried|replied|answered|remarked|exclaimed|suggested|observed|"
+    r"added|continued|returned|interrupted|muttered|whispered|shouted|repeated|began)\b",
+    re.I,
+)
 
 
 def echoes(text: str, question: str) -> bool:

@@ -12,6 +12,7 @@ passage it came from.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -113,12 +114,15 @@ def digest(
     teller: Narrator | None = None,
     focus: str = "",
     exclude: set[str] | None = None,
+    background: Counter[str] | None = None,
 ) -> Digest:
     """Up to `limit` beats of `passages`, best first by centrality and role."""
     sentences = _before_captions(sentences_of(passages), passages)
     position = {(p.chapter_id, off): i for i, (_, p, off) in enumerate(sentences)}
     prose = [s for s in sentences if is_prose(s[0])]
-    ranked = rank_candidates(prose, max(limit * 3, 12), exclude=exclude, query=focus or None)
+    ranked = rank_candidates(
+        prose, max(limit * 3, 12), exclude=exclude, query=focus or None, background=background
+    )
     if not ranked:
         return Digest([], {}, narrator, is_paper)
     nlp = get_nlp()

@@ -193,9 +193,14 @@ def rank_candidates(
     exclude: set[str] | None = None,
     diversity: float = 0.3,
     query: str | None = None,
+    background: Counter[str] | None = None,
 ) -> list[KeySentence]:
     """`rank_key_sentences` over given (text, passage, chapter offset) candidates: the
-    reduce step when candidates come from several chapters' own key sentences."""
+    reduce step when candidates come from several chapters' own key sentences.
+
+    With `background` (word counts of the whole book) sentences rich in what sets this
+    part apart from the rest of the book rank higher: the flowers and the fire of one
+    chapter, not the hero's name that every chapter repeats."""
     exclude = exclude or set()
     candidates = [(t, p, o) for t, p, o in sentences if _usable(t) and t not in exclude]
     if not candidates or limit <= 0:
@@ -212,6 +217,8 @@ def rank_candidates(
     lengths = np.array([len(t.split()) for t in texts], dtype=float)
     length_prior = np.clip(lengths / 18.0, 0.4, 1.0)  # very short lines say little
     relevance = centrality * length_prior
+    if background:
+        relevance = relevance + SALIENCE_WEIGHT * _salience(texts, background)
     if query:
         focus = vectorizer.transform([query])[0]
         if focus.any():
@@ -237,6 +244,34 @@ def rank_candidates(
         )
         for i in chosen
     ]
+
+
+SALIENCE_WEIGHT = 0.3
+
+
+def word_counts(text: str) -> Counter[str]:
+    """Content-word counts, the `background` of `rank_candidates`."""
+    return Counter(w for w in _TOKEN.findall(text.lower()) if w not in ENGLISH_STOP_WORDS)
+
+
+def _salience(texts: list[str], background: Counter[str]) -> np.ndarray:
+    """Per sentence, 0..1: how much of it is words this part repeats far more often than
+    the book as a whole does (log-odds against the book, words said twice or more here)."""
+    here = word_counts(" ".join(texts))
+    n_here, n_book = max(1, sum(here.values())), max(1, sum(background.values()))
+    keyness = {
+        w: max(0.0, np.log((c + 0.5) / n_here) - np.log((background.get(w, 0) + 0.5) / n_book))
+        for w, c in here.items()
+        if c >= 2
+    }
+    scores = np.array(
+        [
+            sum(keyness.get(w, 0.0) for w in set(word_counts(t))) / np.sqrt(len(t.split()))
+            for t in texts
+        ]
+    )
+    top = scores.max() if len(scores) else 0.0
+    return scores / top if top > 0 else scores
 
 
 def in_reading_order(sentences: list[KeySentence]) -> list[KeySentence]:

@@ -11,14 +11,16 @@ line that carries the text's content cites its passage; nothing is invented.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from pipelines.podcast.checks import line_problem
 from pipelines.podcast.material import Material, Segment, body_words, segment_budgets
 from pipelines.podcast.writers.lines import HostLines, lower_first, topic_taken_up
 from pipelines.podcast.writers.spoken import spoken_title, tidy_title, vary_name
+from pipelines.text.compress import compress
 from pipelines.text.digest import CONNECTIVE, Beat, Digest, digest
+from pipelines.text.keysentences import word_counts
 from pipelines.text.narration import Narrator, find_narrator, find_teller
 from pipelines.types import Chapter, Host, Script, SourceKind, Turn, count_words
 
@@ -84,11 +86,17 @@ def plan_episode(material: Material, request: PodcastRequest, target_words: int)
     narrator = _present(find_narrator(book_text, source.authors), chosen)
     teller = _present(find_teller(book_text), chosen)
     budgets = segment_budgets(material.segments, body_words(target_words))
+    background = word_counts(book_text)  # what sets the chosen part apart from the book
     planned = []
     for segment, budget in zip(material.segments, budgets, strict=True):
         limit = max(4, round(budget * 2.0 / 22))  # spare beats for re-planning
         found = digest(
-            segment.passages, limit=limit, narrator=narrator, teller=teller, focus=request.focus
+            segment.passages,
+            limit=limit,
+            narrator=narrator,
+            teller=teller,
+            focus=request.focus,
+            background=background,
         )
         planned.append((segment, found))
     return _Plan(planned, [n for n in (narrator, teller) if n is not None])
@@ -189,6 +197,8 @@ def _pick(beats: list[Beat], budget: int, used: set[str]) -> list[Beat]:
     picked: list[Beat] = []
     spent = 0
     for beat in firsts + rest:
+        if not beat.quoted:  # told by ear: lead-ins and asides of long sentences left out
+            beat = replace(beat, text=compress(beat.text, beat.subject))
         cost = beat.words + HOST_B_WORDS
         quotes = sum(p.quoted for p in picked)
         if (
@@ -261,11 +271,13 @@ def _compose(
                 if not host_b and _near(beats[i - 1], beat) and count_words(turns[-1].text) < 70:
                     _go_on(turns[-1], beat)  # nothing worth asking: host A goes on
                     continue
-                turns.append(Turn(b, host_b or lines.backchannel(beat), [beat.passage.id], number))
+                host_b = host_b or lines.about(beat, turns[-1].text) or lines.backchannel(beat)
+                turns.append(Turn(b, host_b, [beat.passage.id], number))
             intro = lines.description(name, dig.descriptions) if name else ""
             reader = b if debate and beat.role in ("limit",) else a
             _say(turns, reader, " ".join(x for x in (lead, intro, beat.text) if x), beat, number)
-    turns.extend(_closing(told, spoken_titles, a, b, one_host, len(titles), lines.paper))
+    points = 3 if request.minutes <= 3 else 5  # a short episode's recap stays short
+    turns.extend(_closing(told, spoken_titles, a, b, one_host, len(titles), lines.paper, points))
     turns = [t for t in turns if t.text.strip()]
     for turn in turns[1:-2]:  # not the intro, the recap or the outro
         if turn.speaker == a and turn.passage_ids:
@@ -403,6 +415,7 @@ def _closing(
     one_host: bool,
     segment: int,
     paper: bool = False,
+    most: int = 5,
 ) -> list[Turn]:
     """A recap of 3-5 things that happened or were claimed, each with its passage."""
     plain = [x for x in told if not x.quoted]  # what happened, not who said what
@@ -412,13 +425,13 @@ def _closing(
     ranked = [
         x for rank in range(5) for group in by_segment.values() for x in group[rank : rank + 1]
     ]
-    best = sorted(ranked[:5], key=lambda x: x.order)
+    best = sorted(ranked[:most], key=lambda x: x.order)
     shorts = [(x, _short_form(x)) for x in best]
     shorts = [(x, p) for x, p in shorts if p and not _SUBORDINATE.match(p)]
     points = [
         lower_first(p.rstrip("."), x.names) for x, p in shorts if p and not line_problem(p, "")
     ]
-    points = points[:5]
+    points = points[:most]
     if len(points) >= 2:
         openers = ["First", "Then", "After that", "And then", "Finally"]
         said = [
@@ -452,7 +465,8 @@ def _short_form(beat: Beat) -> str | None:
     first clause when that says enough on its own."""
     if beat.gist:
         return beat.gist
-    if beat.words <= 28:
-        return beat.text
+    first = re.split(r"(?<=[.!?])\s+(?=[A-Z])", beat.text, maxsplit=1)[0]
+    if len(first.split()) <= 28:
+        return first
     head = re.split(r";|, (?:which|while|although|and|but) ", beat.text)[0]
     return head if 6 <= len(head.split()) <= 28 else None

@@ -24,7 +24,15 @@ _STORY_QUESTIONS = [
     "Then what does {name} do?",
     "How does {name} take that?",
 ]
+# For "the Eloi" or "the Morlocks": one or many? These read right either way.
+_GROUP_QUESTIONS = [
+    "And what happens with {name}?",
+    "What about {name}?",
+    "Where does that leave {name}?",
+    "What becomes of {name}?",
+]
 _TERM_QUESTIONS = ["And {term}?", "Where {does} {term} come in?"]
+_ABOUT_QUESTIONS = ["What about {term}?", "And {term}?", "Tell me about {term}."]
 _PROMPTS = ["And then?", "What happens next?", "Go on.", "Then what?", "And after that?"]
 _INTERJECTIONS = ["Okay, so", "Hm. So", "Right, so", "Huh. So", "Wait, so", "Ah, so"]
 # Where a later part starts, and nothing more: "the story turns" promised a turn the
@@ -53,10 +61,12 @@ class HostLines:
         self.used: set[str] = set()
         self.asked: set[str] = set()  # terms host B has asked about once already
         self.story = itertools.cycle(_STORY_QUESTIONS)
+        self.groups = itertools.cycle(_GROUP_QUESTIONS)
         self.terms = itertools.cycle(_TERM_QUESTIONS)
         self.interjections = itertools.cycle(_INTERJECTIONS)
         self.frames = itertools.cycle(_LATER_FRAMES)
         self.prompts = itertools.cycle(_PROMPTS)
+        self.abouts = itertools.cycle(_ABOUT_QUESTIONS)
         self.turn = 0
         self.nods = itertools.cycle(
             ["Go on.", "Mm-hm.", "I'm listening.", "Okay.", "Keep going.", "Sure."]
@@ -96,8 +106,10 @@ class HostLines:
                 if line:
                     return line
         if not self.paper and beat.subject:
+            group = beat.subject.startswith("the ") and beat.subject[4:5].isupper()
+            cycle = self.groups if group else self.story
             for _ in range(len(_STORY_QUESTIONS)):
-                line = self._fresh(next(self.story).format(name=beat.subject))
+                line = self._fresh(next(cycle).format(name=beat.subject))
                 if line:
                     return line
         named = bool(beat.term and beat.term[:1].isupper())  # a story asks about names only
@@ -145,6 +157,23 @@ class HostLines:
         line = f"{next(self.interjections)} {lower_first(gist, beat.names).rstrip('.!')}."
         return self._fresh(line)
 
+    def about(self, beat: Beat, just_said: str) -> str | None:
+        """'What about the two rogues?': when nothing else fits, a question naming what
+        the next line is about, rather than a nod."""
+        first = re.split(r"(?<=[.!?])\s", beat.text, maxsplit=1)[0].lower()
+        for term in (beat.term, beat.subject):
+            term = _as_said(term, first)
+            if not term or not _specific(term) or term.lower() in self.asked:
+                continue
+            if term.lower().removeprefix("the ") in just_said.lower():
+                continue  # just heard: asking about it again says nothing
+            self.asked.add(str(term).lower())
+            for _ in range(len(_ABOUT_QUESTIONS)):
+                line = self._fresh(next(self.abouts).format(term=term))
+                if line:
+                    return line
+        return None
+
     def backchannel(self, beat: Beat) -> str:
         """A short nod, when no question fits and host A has talked long enough."""
         return next(self.nods)
@@ -170,6 +199,23 @@ class HostLines:
     def description(self, name: str, descriptions: dict[str, str]) -> str:
         described = descriptions.get(name)
         return f"{name} is {described}." if described else ""
+
+
+def _as_said(term: str | None, sentence: str) -> str | None:
+    """The term as the sentence says it ("heart failure", not "the heart failure"), or
+    None when the sentence doesn't say it or it is no thing a listener can picture."""
+    if not term or re.match(_VAGUE, term):
+        return None
+    bare = term.removeprefix("the ")
+    if bare != term and sentence.startswith(bare.lower()) and not re.match(_VAGUE, bare):
+        return bare  # "Heart failure is…": no "the" in front of it
+    return term if bare.lower() in sentence else None
+
+
+_VAGUE = re.compile(
+    r"(?i)(the )?(he|she|it|they|his|her|its|their|this|that|these|those|much|many|some|most|"
+    r"all|such|other|any|each|every|no|one|something|nothing|anything|everything)\b"
+)
 
 
 def _does(term: str | None) -> str:
