@@ -25,6 +25,25 @@ def subject_phrase(doc: Any) -> str | None:
     return None
 
 
+def whole_subject(doc: Any) -> str | None:
+    """The main clause's subject with what qualifies it ("the purpose of this study"),
+    when it is a thing a listener can be asked about: 2-7 words, no pronoun."""
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    subject = (
+        next((t for t in root.children if t.dep_ in ("nsubj", "nsubjpass")), None) if root else None
+    )
+    if subject is None or subject.pos_ not in ("NOUN", "PROPN"):
+        return None
+    span = doc[subject.left_edge.i : subject.right_edge.i + 1]
+    if not 2 <= len(span) <= 7 or any(t.pos_ == "PRON" or t.is_punct for t in span):
+        return None
+    first = span[0]
+    text = span.text
+    if first.i == 0 and first.pos_ != "PROPN":
+        text = first.lower_ + text[len(first.text) :]  # "Knowledge of…" mid-sentence
+    return text
+
+
 def names_in(doc: Any) -> list[str]:
     found = [e.text for e in doc.ents if e.label_ in ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC")]
     found += [

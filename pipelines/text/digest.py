@@ -25,6 +25,7 @@ from pipelines.text.clauses import (
     subject_name,
     subject_phrase,
     term_of,
+    whole_subject,
 )
 from pipelines.text.keysentences import rank_candidates, sentences_of
 from pipelines.text.narration import Narrator, authors_in_third_person, to_third_person
@@ -82,6 +83,7 @@ class Beat:
     names: list[str] = field(default_factory=list)
     term: str | None = None  # a short noun phrase the beat is about, for questions
     gist: str | None = None  # a short "who did what" clause for reactions and recaps
+    topic: str | None = None  # its whole subject, "knowledge of the condition", to ask about
     quoted: bool = False  # read as a quotation, with whose words it is
     has_number: bool = False
 
@@ -184,6 +186,7 @@ def _describe(beat: Beat, doc: Any) -> None:
     beat.names = names_in(doc)
     beat.term = term_of(doc, avoid=beat.subject)
     beat.gist = None if beat.quoted else gist_of(doc, subject or subject_phrase(doc))
+    beat.topic = None if beat.quoted else whole_subject(doc)
 
 
 def _before_captions(

@@ -271,7 +271,12 @@ def _compose(
                 if not host_b and _near(beats[i - 1], beat) and count_words(turns[-1].text) < 70:
                     _go_on(turns[-1], beat)  # nothing worth asking: host A goes on
                     continue
-                host_b = host_b or lines.about(beat, turns[-1].text) or lines.backchannel(beat)
+                host_b = (
+                    host_b
+                    or lines.about(beat, turns[-1].text)
+                    or (lines.reaction(told[-2]) if len(told) > 1 else None)
+                    or lines.backchannel(beat)
+                )
                 turns.append(Turn(b, host_b, [beat.passage.id], number))
             intro = lines.description(name, dig.descriptions) if name else ""
             reader = b if debate and beat.role in ("limit",) else a

@@ -161,7 +161,7 @@ class HostLines:
         """'What about the two rogues?': when nothing else fits, a question naming what
         the next line is about, rather than a nod."""
         first = re.split(r"(?<=[.!?])\s", beat.text, maxsplit=1)[0].lower()
-        for term in (beat.term, beat.subject):
+        for term in (beat.term, beat.subject, beat.topic):
             term = _as_said(term, first)
             if not term or not _specific(term) or term.lower() in self.asked:
                 continue
@@ -214,7 +214,8 @@ def _as_said(term: str | None, sentence: str) -> str | None:
 
 _VAGUE = re.compile(
     r"(?i)(the )?(he|she|it|they|his|her|its|their|this|that|these|those|much|many|some|most|"
-    r"all|such|other|any|each|every|no|one|something|nothing|anything|everything)\b"
+    r"all|such|other|any|each|every|no|one|neither|either|both|few|several|another|"
+    r"something|nothing|anything|everything)\b"
 )
 
 
