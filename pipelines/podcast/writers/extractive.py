@@ -22,6 +22,7 @@ from pipelines.text.compress import compress
 from pipelines.text.digest import CONNECTIVE, Beat, Digest, digest
 from pipelines.text.keysentences import word_counts
 from pipelines.text.narration import Narrator, find_narrator, find_teller
+from pipelines.text.sentences import terms
 from pipelines.types import Chapter, Host, Script, SourceKind, Turn, count_words
 
 if TYPE_CHECKING:
@@ -217,7 +218,17 @@ def _pick(beats: list[Beat], budget: int, used: set[str]) -> list[Beat]:
 
 def _said(beat: Beat, used: set[str]) -> bool:
     """Said already, alone or inside a two-sentence beat."""
-    return beat.text in used or any(beat.printed in u or u in beat.printed for u in used)
+    if beat.text in used or any(beat.printed in u or u in beat.printed for u in used):
+        return True
+    # Said in other words: a paper's abstract and its body often say a thing twice.
+    mine = set(terms(beat.printed))
+    if len(mine) < 5:
+        return False
+    for other in used:
+        theirs = set(terms(other))
+        if len(theirs) >= 5 and len(mine & theirs) >= 0.6 * min(len(mine), len(theirs)):
+            return True
+    return False
 
 
 def _compose(
@@ -426,21 +437,27 @@ def _closing(
     plain = [x for x in told if not x.quoted]  # what happened, not who said what
     by_segment: dict[str, list[Beat]] = {}
     for x in sorted(plain, key=lambda x: -x.score):  # the best of each part, then the rest
-        by_segment.setdefault(x.passage.chapter_id + str(x.offset // 4000), []).append(x)
+        part = x.role if paper else x.passage.chapter_id + str(x.offset // 4000)
+        by_segment.setdefault(part, []).append(x)
     ranked = [
         x for rank in range(5) for group in by_segment.values() for x in group[rank : rank + 1]
     ]
-    best = sorted(ranked[:most], key=lambda x: x.order)
+    # A story's recap follows the text; a paper's follows its argument (problem first).
+    best = sorted(ranked[:most], key=told.index if paper else lambda x: x.order)
     shorts = [(x, _short_form(x)) for x in best]
-    shorts = [(x, p) for x, p in shorts if p and not _SUBORDINATE.match(p)]
+    shorts = [(x, CONNECTIVE.sub("", p)) for x, p in shorts if p and not _SUBORDINATE.match(p)]
     points = [
         lower_first(p.rstrip("."), x.names) for x, p in shorts if p and not line_problem(p, "")
     ]
     points = points[:most]
     if len(points) >= 2:
-        openers = ["First", "Then", "After that", "And then", "Finally"]
+        openers = (
+            ["First", "Second", "Third", "Fourth", "And last"]
+            if paper
+            else ["First", "Then", "After that", "And then", "Finally"]
+        )
         said = [
-            f"{openers[i] if i < len(points) - 1 else 'Finally'}, {p}."
+            f"{openers[i] if i < len(points) - 1 else openers[-1]}, {p}."
             for i, p in enumerate(points)
         ]
         recap = ("To recap: " if one_host else "What to remember: ") + " ".join(said)
