@@ -27,7 +27,7 @@ from pipelines.text.clauses import (
     term_of,
     whole_subject,
 )
-from pipelines.text.keysentences import rank_candidates, sentences_of
+from pipelines.text.keysentences import KeySentence, rank_candidates, sentences_of
 from pipelines.text.narration import Narrator, authors_in_third_person, to_third_person
 from pipelines.text.nlp import get_nlp
 from pipelines.text.prose import is_prose, speakable
@@ -127,6 +127,8 @@ def digest(
     )
     if not ranked:
         return Digest([], {}, narrator, is_paper)
+    if not is_paper:
+        ranked = _with_opening(ranked, prose, passages)
     nlp = get_nlp()
     wanted: dict[int, None] = {}
     for key in ranked:
@@ -165,6 +167,49 @@ def digest(
 
 
 _IMPERATIVE = re.compile(r"^(Look|Go|Let|See|Say|Come|Behold|Consider|Mark|Think|Imagine)\b", re.I)
+
+
+OPENING_BONUS = 0.5  # "Call me Ishmael": how a chapter opens is part of what it is
+
+
+def _with_opening(
+    ranked: list[KeySentence], prose: list[tuple[str, Passage, int]], passages: list[Passage]
+) -> list[KeySentence]:
+    """When the text is a chapter's start, its first sentences are candidates and rank
+    high, whatever their centrality (a listener expects the episode to begin there)."""
+    if not passages or min(p.start for p in passages) > 0:
+        return ranked  # the middle or end of a chapter: its first sentence is arbitrary
+    top = max((k.score for k in ranked), default=0.0)
+    opening = [s for s in prose[:3] if len(s[0].split()) >= 4][:2]
+    known = {(k.passage.chapter_id, k.chapter_offset) for k in ranked}
+    out = [
+        KeySentence(k.text, k.passage, k.chapter_offset, k.score + OPENING_BONUS)
+        if (k.passage.chapter_id, k.chapter_offset) in {(p.chapter_id, o) for _, p, o in opening}
+        else k
+        for k in ranked
+    ]
+    out += [
+        KeySentence(text, passage, offset, top + OPENING_BONUS)
+        for text, passage, offset in opening
+        if (passage.chapter_id, offset) not in known
+    ]
+    return out
+
+
+_DASH_ASIDE = re.compile(r"\s*[—–]\s*([^—–“”\"]{3,140}?)\s*[—–]\s*")
+_NEGATION = re.compile(r"\b(not|no|never|nothing|none|nor|without)\b|n't", re.I)
+
+
+def without_dash_aside(text: str) -> str:
+    """'Feeling tired — my feet, in particular, were very sore — I lowered her': a long
+    sentence's aside between dashes goes (a listener hears no dashes), unless it denies
+    something; a quotation is never cut (the caller keeps those whole)."""
+    if len(text.split()) <= 22:
+        return text
+    match = _DASH_ASIDE.search(text)
+    if not match or len(match.group(1).split()) > 20 or _NEGATION.search(match.group(1)):
+        return text
+    return text[: match.start()] + ", " + text[match.end() :]
 
 
 def _outside_quotes(text: str) -> str:
@@ -271,7 +316,7 @@ def _make_beat(
         subject = subject or narrator.label
     if not quoted:
         text = text.strip(' “”"')
-    text = CONNECTIVE.sub("", text, count=1)
+    text = CONNECTIVE.sub("", CONNECTIVE.sub("", text, count=1), count=1)  # "Now, indeed,"
     text = text[:1].upper() + text[1:]
     first = re.match(r"[“\"]?([A-Za-z]+)", text)
     start = first.group(1).lower() if first else ""
@@ -284,6 +329,8 @@ def _make_beat(
         if resolved is None:
             return None
         text, printed = resolved if isinstance(resolved, tuple) else (resolved, printed)
+    if not quoted:
+        text = without_dash_aside(text)
     spoken = speakable(text)
     if len(spoken.split()) > 60:
         return None

@@ -11,6 +11,7 @@ from pipelines.podcast.request import PodcastRequest
 from pipelines.podcast.script import write_script, write_series
 from pipelines.podcast.script_doc import longest_monologue, validate_script
 from pipelines.testing.scripted_llm import ScriptedLLM
+from pipelines.text.digest import without_dash_aside
 from pipelines.types import Source, count_words
 from pipelines.workspace import library
 from pipelines.workspace.store import Workspace
@@ -223,3 +224,23 @@ def test_the_teller_is_he_after_a_sentence_that_named_only_him() -> None:
     )  # after Weena is named, "he" could be anyone: the name stays
     unnamed = Narrator("the narrator", None)
     assert vary_name("The narrator left. The narrator came back.", unnamed).count("narrator") == 2
+
+
+def test_a_chapter_episode_starts_where_the_chapter_starts_and_drops_dash_asides(book) -> None:
+    """Chapter VII opens on the Time Traveller's lost hope; the listener hears that first,
+    and a long sentence's aside between dashes is left out ("Feeling tired—my feet, in
+    particular, were very sore—I carefully lowered her")."""
+    ws, source = book
+    script = write_script(
+        ws, PodcastRequest(source.id, [_index(source, "VII")], minutes=5), settings=ws.settings
+    )
+    first_content = next(t for t in script.turns if t.passage_ids and t.speaker == "Ada")
+    assert "hope of ultimate escape" in first_content.text
+    assert "—" not in " ".join(t.text for t in script.turns)
+    told = without_dash_aside(
+        "Feeling tired — the Time Traveller's feet, in particular, were very sore — he "
+        "carefully lowered Weena from his shoulder as he halted, and sat down upon the turf."
+    )
+    assert told.startswith("Feeling tired, he carefully lowered Weena")
+    denial = "He ran — though he could not see the path in the dark wood — all the way home to the house."
+    assert without_dash_aside(denial) == denial  # never cut what denies something
