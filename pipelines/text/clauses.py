@@ -104,7 +104,9 @@ def term_of(doc: Any, avoid: str | None = None) -> str | None:
             t for t in chunk if t.pos_ not in ("DET", "PRON") and t.lower_ not in ("such", "own")
         ]
         if 1 <= len(words) <= 4 and all(t.is_alpha or t.text == "-" for t in words):
-            phrase = " ".join(t.text if t.pos_ == "PROPN" else t.lower_ for t in words)
+            phrase = "".join(
+                (t.text if t.pos_ == "PROPN" else t.lower_) + t.whitespace_ for t in words
+            ).strip()  # "patient-centred" stays one word
             if avoid and phrase.lower() in (avoid.lower(), avoid.lower().removeprefix("the ")):
                 continue  # the subject itself: a question about it says nothing new
             if chunk.root.pos_ == "PROPN" and chunk[0].lower_ != "the":
@@ -149,6 +151,8 @@ def gist_of(doc: Any, subject: str | None) -> str | None:
     if len(ordered) > 12 or ordered[-1] - ordered[0] + 1 != len(ordered):
         return None
     span = doc[ordered[0] : ordered[-1] + 1]
+    if span.end < len(doc) and doc[span.end].pos_ in ("VERB", "AUX"):
+        return None  # "…and another researcher [took notes]": cut off mid-clause
     if any(
         t.lower_ in ("their", "its", "it", "they", "them", "this", "that", "these", "those")
         for t in span[1:]

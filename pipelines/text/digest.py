@@ -64,7 +64,9 @@ PAPER_CUES = {
         re.I,
     ),
     "limit": re.compile(
-        r"\b(limitation|future work|further (research|work|study)|small (size|sample|number)|"
+        r"\b(limitations? (of|to) (this|the|our|these)|(this|our|the) (study|studies|work)'?s? "
+        r"(is|are|was|were|has|have) limit|is limited by|future work|further (research|work|study)|"
+        r"small (size|sample|number)|"
         r"generalis|generaliz|drawback|caution|cannot be|not yet|bias)\w*",
         re.I,
     ),

@@ -144,8 +144,10 @@ def _paper_plan(material: Material, request: PodcastRequest, target_words: int) 
         passages, limit=max(10, round(budget * 2.5 / 22)), is_paper=True, focus=request.focus
     )
     sections = _section_roles(material.chapters)
+    texts = {c.id: c.text for c in material.chapters}
     for beat in found.beats:
-        beat.role = _role_in_paper(beat.role, sections.get(beat.passage.chapter_id))
+        labelled = _abstract_label(texts.get(beat.passage.chapter_id, ""), beat.offset)
+        beat.role = labelled or _role_in_paper(beat.role, sections.get(beat.passage.chapter_id))
     planned = []
     for role, title in PAPER_PARTS:
         beats = [b for b in found.beats if b.role == role]
@@ -153,6 +155,30 @@ def _paper_plan(material: Material, request: PodcastRequest, target_words: int) 
             part = Segment(title, [b.passage for b in beats], material.chapters, title.lower())
             planned.append((part, Digest(beats, found.descriptions, None, True)))
     return _Plan(planned)
+
+
+_ABSTRACT_LABEL = re.compile(
+    r"\b(Objectives?|Background|Aims?|Purpose|Methods?|Design|Results?|Findings|"
+    r"Conclusions?|Interpretation)\s*[.:](?=\s+[A-Z])"
+)
+_LABEL_ROLES = {
+    "objective": "problem", "background": "problem", "aim": "idea", "purpose": "idea",
+    "method": "method", "design": "method", "result": "result", "finding": "result",
+    "conclusion": "result", "interpretation": "result",
+}  # fmt: skip
+
+
+def _abstract_label(chapter_text: str, offset: int) -> str | None:
+    """In a structured abstract ("Results. Supervised exercise sessions…") the label
+    before a sentence says its part in the argument better than its wording does."""
+    before = chapter_text[max(0, offset - 1500) : offset + 1]
+    labels = list(_ABSTRACT_LABEL.finditer(before))
+    if len(labels) < 2 and not re.search(r"\b(Results?|Methods?)\s*[.:]", before):
+        return None  # one capitalised word and a full stop is no structured abstract
+    if not labels:
+        return None
+    word = labels[-1].group(1).lower().rstrip("s")
+    return _LABEL_ROLES.get(word)
 
 
 def _section_roles(chapters: list[Chapter]) -> dict[str, str | None]:
