@@ -148,6 +148,8 @@ def _paper_plan(material: Material, request: PodcastRequest, target_words: int) 
     for beat in found.beats:
         labelled = _abstract_label(texts.get(beat.passage.chapter_id, ""), beat.offset)
         beat.role = labelled or _role_in_paper(beat.role, sections.get(beat.passage.chapter_id))
+        if labelled == "result":
+            beat.score += ABSTRACT_RESULT_BONUS  # the authors' own summary of what they found
     planned = []
     for role, title in PAPER_PARTS:
         beats = [b for b in found.beats if b.role == role]
@@ -161,6 +163,7 @@ _ABSTRACT_LABEL = re.compile(
     r"\b(Objectives?|Background|Aims?|Purpose|Methods?|Design|Results?|Findings|"
     r"Conclusions?|Interpretation)\s*[.:](?=\s+[A-Z])"
 )
+ABSTRACT_RESULT_BONUS = 0.3
 _LABEL_ROLES = {
     "objective": "problem", "background": "problem", "aim": "idea", "purpose": "idea",
     "method": "method", "design": "method", "result": "result", "finding": "result",

@@ -81,6 +81,8 @@ class HostLines:
 
     def question(self, beat: Beat, *, new_name: str | None, returning: str | None) -> str | None:
         """A question that `beat` (read next) answers, or None when none fits."""
+        if beat.term and re.match(_VAGUE, beat.term.removeprefix("the ")):
+            beat = Beat(**{**beat.__dict__, "term": None})  # "the several participants"
         if new_name and re.search(r"[^s]s$", new_name):  # "the Morlocks"
             return self._fresh(f"Wait, who are the {new_name}?")
         if new_name:
