@@ -293,7 +293,10 @@ def _compose(
             told.append(beat)
             lead = lines.framing(beat, spoken_title(segment), number == 1) if i == 0 else ""
             if i == 0 and asked:
-                lead = lines.later_frame(spoken_title(segment))
+                # "As the hush of evening crept over the world…" says where we are better
+                # than "That brings us to the middle of chapter seven."
+                timed = _TIME_TRANSITION.match(beat.text)
+                lead = "" if timed else lines.later_frame(spoken_title(segment))
             name = _new_name(beat, seen, dig.descriptions)
             returning = _returning(beat, seen, len(told))
             for n in beat.names + ([beat.subject] if beat.subject else []):
@@ -413,6 +416,12 @@ def _returning(beat: Beat, seen: dict[str, int], now: int) -> str | None:
     return None
 
 
+_TIME_TRANSITION = re.compile(
+    r"(?:[^\"]{1,40} words: \")?(?:As|When|After|Before|Next|That (?:night|evening|"
+    r"morning|day)|In the (?:morning|evening|afternoon|night)|Through|By the time|At (?:last|"
+    r"length|dawn|night|nightfall)|The next (?:day|morning|night)|Later|Soon|Presently|Meanwhile|"
+    r"Then)\b"
+)
 _PART_QUESTIONS = {
     "The problem": "So what problem are they taking on?",
     "The idea": "And what's their idea?",
