@@ -59,3 +59,16 @@ def test_a_cut_that_would_drop_a_negation_is_not_made() -> None:
         "captain of the Pequod seen a whale so white and so large as this one."
     )
     assert "Never" in compress(text)
+
+
+def test_a_lead_in_that_limits_the_claim_stays() -> None:
+    text = (
+        "With other men, perhaps, such things would not have been inducements to go on a "
+        "long whaling voyage around the world in search of the great whale himself."
+    )
+    assert compress(text).startswith("With other men")
+    text = (
+        "In most cases, the patients who completed the programme went back to their family "
+        "doctor for the rest of their treatment and did not return to the hospital."
+    )
+    assert compress(text).startswith("In most cases")
