@@ -109,7 +109,7 @@ def term_of(doc: Any, avoid: str | None = None) -> str | None:
             ).strip()  # "patient-centred" stays one word
             if avoid and phrase.lower() in (avoid.lower(), avoid.lower().removeprefix("the ")):
                 continue  # the subject itself: a question about it says nothing new
-            if chunk.root.pos_ == "PROPN" and chunk[0].lower_ != "the":
+            if chunk.root.pos_ == "PROPN" and chunk[0].pos_ != "DET":  # not "an Emperor"
                 return phrase
             return "the " + phrase  # "the columns of hail", "the Time Traveller"
     return None
@@ -123,6 +123,9 @@ def gist_of(doc: Any, subject: str | None) -> str | None:
     keep = [t for t in doc if t.dep_ in ("nsubj", "nsubjpass") and t.head == root]
     if not keep:
         return None
+    lead = [c for c in root.children if c.i < keep[0].left_edge.i and c.dep_ in ("prep", "advcl")]
+    if any(not _only_when_or_where(c) for c in lead):
+        return None  # "With other men, such things would not…": the clause alone overclaims
     tokens = set(range(keep[0].left_edge.i, keep[0].i + 1)) | {root.i}
     for child in root.children:
         if child.dep_ in (
@@ -145,9 +148,11 @@ def gist_of(doc: Any, subject: str | None) -> str | None:
     if ordered[0] != keep[0].left_edge.i:
         return None  # "down went Alice": inverted order makes no clean restatement
     if len(ordered) < 4 or not any(
-        c.dep_ in ("dobj", "attr", "acomp", "prep", "oprd") for c in root.children
+        c.dep_ in ("dobj", "attr", "acomp", "prep", "oprd") and c.i in tokens for c in root.children
     ):
-        return None
+        return None  # "the Wright brothers demonstrated": demonstrated what?
+    if any(c.dep_ in ("ccomp", "xcomp") for c in root.children):
+        return None  # what was thought, said or shown is the point, and it would be cut
     if len(ordered) > 12 or ordered[-1] - ordered[0] + 1 != len(ordered):
         return None
     span = doc[ordered[0] : ordered[-1] + 1]
@@ -167,6 +172,19 @@ def gist_of(doc: Any, subject: str | None) -> str | None:
     ):
         return None
     return words[0].upper() + words[1:] if words else None
+
+
+_WHEN_OR_WHERE = {"during", "after", "before", "at", "in", "on", "through", "throughout",
+                  "upon", "within", "by", "across", "over", "under", "near", "when", "as",
+                  "while", "once"}  # fmt: skip
+_SCOPE = {"other", "others", "most", "some", "many", "few", "all", "contrast", "case", "cases",
+          "comparison", "general", "particular", "fact", "theory", "view", "words"}  # fmt: skip
+
+
+def _only_when_or_where(phrase: Any) -> bool:
+    words = [t.lower_ for t in phrase.subtree]
+    marker = phrase.lower_ if phrase.dep_ == "prep" else words[0]
+    return marker in _WHEN_OR_WHERE and not set(words) & _SCOPE
 
 
 def descriptions_in(docs: Any) -> dict[str, str]:

@@ -22,6 +22,7 @@ from pipelines.text.compress import compress
 from pipelines.text.digest import CONNECTIVE, Beat, Digest, digest
 from pipelines.text.keysentences import word_counts
 from pipelines.text.narration import Narrator, find_narrator, find_teller
+from pipelines.text.nlp import get_nlp
 from pipelines.text.sentences import terms
 from pipelines.types import Chapter, Host, Script, SourceKind, Turn, count_words
 
@@ -485,7 +486,9 @@ def _closing(
     shorts = [(x, _short_form(x)) for x in best]
     shorts = [(x, CONNECTIVE.sub("", p)) for x, p in shorts if p and not _SUBORDINATE.match(p)]
     points = [
-        lower_first(p.rstrip("."), x.names) for x, p in shorts if p and not line_problem(p, "")
+        lower_first(p.rstrip("."), [*x.names, *([x.subject] if x.subject else [])])
+        for x, p in shorts
+        if p and not line_problem(p, "")
     ]
     points = points[:most]
     if len(points) >= 2:
@@ -529,4 +532,11 @@ def _short_form(beat: Beat) -> str | None:
     if len(first.split()) <= 28:
         return first
     head = re.split(r";|, (?:which|while|although|and|but) ", beat.text)[0]
-    return head if 6 <= len(head.split()) <= 28 else None
+    if not 6 <= len(head.split()) <= 28:
+        return None
+    doc = get_nlp()(head)  # "Some years ago, having little money": no clause, no point
+    return (
+        head
+        if any(t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT" for t in doc)
+        else None
+    )

@@ -209,7 +209,13 @@ def _as_said(term: str | None, sentence: str) -> str | None:
     if not term or re.match(_VAGUE, term):
         return None
     bare = term.removeprefix("the ")
-    if bare != term and sentence.startswith(bare.lower()) and not re.match(_VAGUE, bare):
+    titled = bare[:1].isupper()  # "the Emperor" keeps its "the"
+    if (
+        bare != term
+        and not titled
+        and sentence.startswith(bare.lower())
+        and not re.match(_VAGUE, bare)
+    ):
         return bare  # "Heart failure is…": no "the" in front of it
     return term if bare.lower() in sentence else None
 
