@@ -15,7 +15,7 @@ from pipelines.text.digest import without_dash_aside
 from pipelines.types import Source, count_words
 from pipelines.workspace import library
 from pipelines.workspace.store import Workspace
-from tests.sources import TIME_MACHINE, TULLY
+from tests.sources import TIME_MACHINE, TRACEMONKEY, TULLY
 
 pytestmark = pytest.mark.slow
 
@@ -206,6 +206,18 @@ def test_a_paper_gets_an_episode_too(tmp_path) -> None:
     script = write_script(ws, PodcastRequest(paper.id, None, minutes=3), settings=ws.settings)
     assert abs(script.word_count - 450) <= 0.15 * 450
     assert count_words(script.turns[0].text) < 60
+
+
+def test_host_b_never_speaks_twice_in_a_row_on_a_paper(tmp_path) -> None:
+    """TraceMonkey's 'idea' part once lost host A's line, and host B asked, then nodded."""
+    ws = Workspace(tmp_path / "home")
+    paper = library.add_file(ws, TRACEMONKEY, settings=ws.settings).source
+    script = write_script(ws, PodcastRequest(paper.id, None, minutes=5), settings=ws.settings)
+    speakers = [t.speaker for t in script.turns]
+    assert speakers.count("Ben") >= 6
+    doubled = [i for i in range(1, len(speakers)) if speakers[i] == speakers[i - 1] == "Ben"]
+    assert not doubled, [script.turns[i].text for i in doubled]
+    assert any(t.text.startswith("The idea:") for t in script.turns)
 
 
 def test_the_teller_is_he_after_a_sentence_that_named_only_him() -> None:

@@ -310,7 +310,7 @@ def _compose(
             if runs_on:
                 _go_on(turns[-1], beat)  # the text's very next sentence
                 continue
-            if i > 0 or turns[-1].speaker == a:
+            if turns[-1].speaker == a:  # never two of host B's lines in a row
                 host_b = _host_b_line(lines, beats[i - 1], beat, name, returning, debate, a, b)
                 if not host_b and _near(beats[i - 1], beat) and count_words(turns[-1].text) < 70:
                     _go_on(turns[-1], beat)  # nothing worth asking: host A goes on

@@ -40,7 +40,7 @@ _INTERJECTIONS = ["Okay, so", "Hm. So", "Right, so", "Huh. So", "Wait, so", "Ah,
 _LATER_FRAMES = ["That brings us to {spoken}.", "Now for {spoken}.", "Next, {spoken}."]
 _PAPER_LEADS = {
     "problem": "The problem:",
-    "idea": "Their idea:",
+    "idea": "The idea:",
     "method": "How it works:",
     "result": "The findings:",
     "limit": "The limits:",
