@@ -438,7 +438,8 @@ def _segment_question(segment: Segment, number: int, first: Beat) -> str:
     if number == 1 and first.subject:
         return f"So, {spoken_title(segment)}. What's going on with {first.subject}?"
     if number == 1:
-        return f"So, {spoken_title(segment)}. Where does it start?"
+        spoken = spoken_title(segment)
+        return f"{spoken[:1].upper() + spoken[1:]}, then. Take us in."  # no question to answer
     spoken = spoken_title(segment)
     if " to " in spoken and not spoken.startswith("the "):
         start, end = spoken.split(" to ", 1)
