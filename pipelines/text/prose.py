@@ -32,6 +32,8 @@ _PAREN_REF = re.compile(
     r"\s*\((?:see\s)?(?:Fig(?:ure)?s?|Table|Tab|Section|Sec|Eq|Equation|Appendix)\.?\s*[\w.]+\)",
     re.I,
 )
+# "(men, n = 12)", "(p < 0.05)", "(95% CI 1.2-3.4)": statistics a voice reads as noise
+_PAREN_STATS = re.compile(r"\s*\((?=[^()]*(?:[=<>≤≥]|\bCI\b|\bSD\b))[^()]{1,60}\)")
 _FOOTNOTE = re.compile(r"(?<=[a-z.,;:”\)])\d{1,2}(?=\s|$)")
 _HYPHEN_BREAK = re.compile(r"(\w)- (\w)")
 _SPACES = re.compile(r"\s+")
@@ -83,6 +85,7 @@ def speakable(text: str) -> str:
     text = re.sub(r"\s*\(\d{1,3}(?:,\s*\d{1,3})*\)", "", text)  # "(4)", "(3, 7)" citations
     text = _CITATION_MARK.sub("", text)
     text = _PAREN_REF.sub("", text)
+    text = _PAREN_STATS.sub("", text)
     text = _FOOTNOTE.sub("", text)
     text = _HYPHEN_BREAK.sub(r"\1\2", text)
     text = text.replace("’", "'").replace("‘", "'")

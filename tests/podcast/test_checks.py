@@ -33,6 +33,15 @@ def test_speakable_drops_markers_and_mends_hyphenation() -> None:
     assert speakable("“Quite so,” said Filby.") == '"Quite so," said Filby.'
 
 
+def test_statistics_in_parentheses_are_not_read_aloud() -> None:
+    printed = "Focus groups were held with fifteen participants (men, n = 12) in two hospitals."
+    assert speakable(printed) == (
+        "Focus groups were held with fifteen participants in two hospitals."
+    )
+    assert speakable("Mortality fell (p < 0.05).") == "Mortality fell."
+    assert speakable("The loop (a hot one) ran.") == "The loop (a hot one) ran."  # words stay
+
+
 def test_a_line_opening_on_an_unplaced_pronoun_dangles() -> None:
     assert dangles("But he did not read the newspapers.", "")
     assert dangles("He sold him to a stranger.", "So who is he?")
