@@ -124,7 +124,7 @@ def gist_of(doc: Any, subject: str | None) -> str | None:
     if not keep:
         return None
     lead = [c for c in root.children if c.i < keep[0].left_edge.i and c.dep_ in ("prep", "advcl")]
-    if any(not _only_when_or_where(c) for c in lead):
+    if any(not only_when_or_where(c) for c in lead):
         return None  # "With other men, such things would not…": the clause alone overclaims
     tokens = set(range(keep[0].left_edge.i, keep[0].i + 1)) | {root.i}
     for child in root.children:
@@ -175,13 +175,17 @@ def gist_of(doc: Any, subject: str | None) -> str | None:
 
 
 _WHEN_OR_WHERE = {"during", "after", "before", "at", "in", "on", "through", "throughout",
-                  "upon", "within", "by", "across", "over", "under", "near", "when", "as",
-                  "while", "once"}  # fmt: skip
+                  "upon", "within", "by", "across", "over", "under", "near", "beyond", "when",
+                  "as", "while", "once"}  # fmt: skip
 _SCOPE = {"other", "others", "most", "some", "many", "few", "all", "contrast", "case", "cases",
-          "comparison", "general", "particular", "fact", "theory", "view", "words"}  # fmt: skip
+          "comparison", "addition", "general", "particular", "fact", "theory", "principle",
+          "view", "opinion", "words"}  # fmt: skip
 
 
-def _only_when_or_where(phrase: Any) -> bool:
+def only_when_or_where(phrase: Any) -> bool:
+    """'In the evening', 'Through that long night', 'When the sun set': when or where,
+    which a listener can do without; not 'With other men', 'In most cases', 'In
+    contrast', which limit the claim that follows."""
     words = [t.lower_ for t in phrase.subtree]
     marker = phrase.lower_ if phrase.dep_ == "prep" else words[0]
     return marker in _WHEN_OR_WHERE and not set(words) & _SCOPE

@@ -16,6 +16,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from pipelines.text.clauses import only_when_or_where
 from pipelines.text.nlp import get_nlp
 
 LONG = 22  # words; shorter sentences are read as printed
@@ -76,7 +77,7 @@ def _lead_in(sent: Any, root: Any) -> set[int]:
             continue
         if child.dep_ == "advcl" and _keeps_meaning(child):
             continue
-        if child.dep_ == "prep" and not _scene_setting(child):
+        if child.dep_ == "prep" and not only_when_or_where(child):
             continue  # "With other men, such things would not…": a scope, not a scene
         span = range(child.left_edge.i, child.right_edge.i + 1)
         after = child.right_edge.i + 1
@@ -91,20 +92,6 @@ def _lead_in(sent: Any, root: Any) -> set[int]:
         if any(i not in drop for i in range(sent.start, subject.left_edge.i)):
             return set()  # something else stands before the subject: leave it all
     return drop
-
-
-_SCENE_PREPOSITIONS = {"during", "after", "before", "at", "in", "on", "through", "throughout",
-                       "upon", "within", "by", "across", "over", "under", "near", "beyond"}  # fmt: skip
-_SCOPE_WORDS = {"other", "others", "most", "some", "many", "few", "all", "contrast", "case",
-                "cases", "comparison", "addition", "general", "particular", "fact", "theory",
-                "principle", "view", "opinion", "words"}  # fmt: skip
-
-
-def _scene_setting(prep: Any) -> bool:
-    """'In the evening', 'Through that long night': when or where, which a listener can do
-    without; not 'With other men', 'In most cases', 'In contrast', which limit the claim."""
-    words = {t.lower_ for t in prep.subtree}
-    return prep.lower_ in _SCENE_PREPOSITIONS and not words & _SCOPE_WORDS
 
 
 def _keeps_meaning(clause: Any) -> bool:
