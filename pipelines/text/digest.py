@@ -88,6 +88,7 @@ class Beat:
     topic: str | None = None  # its whole subject, "knowledge of the condition", to ask about
     quoted: bool = False  # read as a quotation, with whose words it is
     has_number: bool = False
+    cites: bool = False  # it cites other work ("[25]", "et al."): not the text's own finding
 
     @property
     def order(self) -> tuple[str, int, int]:
@@ -168,6 +169,7 @@ def digest(
     return Digest(chosen, descriptions, narrator, is_paper)
 
 
+_CITES = re.compile(r"\[\d+(?:\s*[-–,]\s*\d+)*\]|\bet al\b|\(\w+,? (?:19|20)\d\d\)")
 _IMPERATIVE = re.compile(r"^(Look|Go|Let|See|Say|Come|Behold|Consider|Mark|Think|Imagine)\b", re.I)
 
 
@@ -348,6 +350,7 @@ def _make_beat(
         subject=subject,
         quoted=quoted,
         has_number=bool(re.search(r"\d", text)),
+        cites=bool(_CITES.search(printed)),
     )
 
 

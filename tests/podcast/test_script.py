@@ -208,6 +208,17 @@ def test_a_paper_gets_an_episode_too(tmp_path) -> None:
     assert count_words(script.turns[0].text) < 60
 
 
+def test_another_studys_finding_is_not_told_as_the_papers_own(tmp_path) -> None:
+    """Tully et al. cite a dose-response result from earlier work ("[25]"); a blind reader
+    heard it presented as the paper's own finding, after 'What do the numbers say…?'."""
+    ws = Workspace(tmp_path / "home")
+    paper = library.add_file(ws, TULLY, settings=ws.settings).source
+    script = write_script(ws, PodcastRequest(paper.id, None, minutes=5), settings=ws.settings)
+    spoken = " ".join(t.text for t in script.turns)
+    assert "The findings:" in spoken
+    assert "dose-response" not in spoken
+
+
 def test_host_b_never_speaks_twice_in_a_row_on_a_paper(tmp_path) -> None:
     """TraceMonkey's 'idea' part once lost host A's line, and host B asked, then nodded."""
     ws = Workspace(tmp_path / "home")

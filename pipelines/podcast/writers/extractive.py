@@ -151,6 +151,8 @@ def _paper_plan(material: Material, request: PodcastRequest, target_words: int) 
         beat.role = labelled or _role_in_paper(beat.role, sections.get(beat.passage.chapter_id))
         if labelled == "result":
             beat.score += ABSTRACT_RESULT_BONUS  # the authors' own summary of what they found
+        elif beat.cites and beat.role == "result":
+            beat.role = "claim"  # another study's finding is not told as this paper's
     planned = []
     for role, title in PAPER_PARTS:
         beats = [b for b in found.beats if b.role == role]
