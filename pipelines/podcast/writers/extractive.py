@@ -1,6 +1,6 @@
 """A two-host conversation about the chosen chapters, written with no model.
 
-The digest (pipelines/podcast/digest.py) picks the beats: what happens, who does what,
+The digest (pipelines/text/digest.py) picks the beats: what happens, who does what,
 the problem, idea, method, numbers and limits of a paper, each made to stand alone when
 heard. This writer orders them and builds the talk around them: host A frames each
 part and tells the beats, host B asks what the next line answers, restates a fact,
@@ -12,19 +12,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from pipelines.podcast.checks import line_problem
 from pipelines.podcast.material import Material, Segment, body_words, segment_budgets
-from pipelines.podcast.writers.lines import HostLines, lower_first, topic_taken_up
+from pipelines.podcast.writers.lines import HostLines, topic_taken_up
+from pipelines.podcast.writers.paper_plan import paper_segments
+from pipelines.podcast.writers.recap import closing
 from pipelines.podcast.writers.spoken import spoken_title, tidy_title, vary_name
 from pipelines.text.compress import compress
 from pipelines.text.digest import CONNECTIVE, Beat, Digest, digest
 from pipelines.text.keysentences import word_counts
 from pipelines.text.narration import Narrator, find_narrator, find_teller
-from pipelines.text.nlp import get_nlp
 from pipelines.text.sentences import terms
-from pipelines.types import Chapter, Host, Script, SourceKind, Turn, count_words
+from pipelines.types import Host, Script, SourceKind, Turn, count_words
 
 if TYPE_CHECKING:
     from pipelines.podcast.request import PodcastRequest
@@ -81,7 +83,7 @@ def _fit(
 def plan_episode(material: Material, request: PodcastRequest, target_words: int) -> _Plan:
     source = material.source
     if source.kind == SourceKind.PAPER:
-        return _paper_plan(material, request, target_words)
+        return _Plan(paper_segments(material, request, target_words))
     book_text = " ".join(c.text for c in source.chapters if c.kind.is_body)
     chosen = " ".join(p.text for s in material.segments for p in s.passages)
     # An anthology's narrator ("Robin" in one story) is nobody in another story.
@@ -111,108 +113,6 @@ def _present(narrator: Narrator | None, text: str) -> Narrator | None:
     narration = re.sub(r"“[^”]*”|\"[^\"]*\"", " ", text)  # dialogue's "I" is a character's
     told_as_i = len(re.findall(r"\b(?:I|my|me)\b", narration)) >= len(text.split()) / 300
     return narrator if name in text.lower() or told_as_i else None
-
-
-# A paper is told as its argument, not section by section: the problem, the idea, how
-# they went about it, what they found, the limits.
-PAPER_PARTS = [
-    ("problem", "The problem"),
-    ("idea", "The idea"),
-    ("method", "How it works"),
-    ("result", "The findings"),
-    ("limit", "The limits"),
-]
-_SECTION_ROLES = [
-    (
-        re.compile(
-            r"method|design|approach|implement|system|algorithm|architecture|model|trace tree|trace record",
-            re.I,
-        ),
-        "method",
-    ),
-    (
-        re.compile(r"result|evaluat|experiment|finding|performance|benchmark|experience", re.I),
-        "result",
-    ),
-    (re.compile(r"limitation|future|threat|caveat", re.I), "limit"),
-]
-
-
-def _paper_plan(material: Material, request: PodcastRequest, target_words: int) -> _Plan:
-    passages = [p for segment in material.segments for p in segment.passages]
-    budget = body_words(target_words)
-    found = digest(
-        passages, limit=max(10, round(budget * 2.5 / 22)), is_paper=True, focus=request.focus
-    )
-    sections = _section_roles(material.chapters)
-    texts = {c.id: c.text for c in material.chapters}
-    for beat in found.beats:
-        labelled = _abstract_label(texts.get(beat.passage.chapter_id, ""), beat.offset)
-        beat.role = labelled or _role_in_paper(beat.role, sections.get(beat.passage.chapter_id))
-        if labelled == "result":
-            beat.score += ABSTRACT_RESULT_BONUS  # the authors' own summary of what they found
-        elif beat.cites and beat.role == "result":
-            beat.role = "claim"  # another study's finding is not told as this paper's
-    planned = []
-    for role, title in PAPER_PARTS:
-        beats = [b for b in found.beats if b.role == role]
-        if beats:
-            part = Segment(title, [b.passage for b in beats], material.chapters, title.lower())
-            planned.append((part, Digest(beats, found.descriptions, None, True)))
-    return _Plan(planned)
-
-
-_ABSTRACT_LABEL = re.compile(
-    r"\b(Objectives?|Background|Aims?|Purpose|Methods?|Design|Results?|Findings|"
-    r"Conclusions?|Interpretation)\s*[.:](?=\s+[A-Z])"
-)
-ABSTRACT_RESULT_BONUS = 0.3
-_LABEL_ROLES = {
-    "objective": "problem", "background": "problem", "aim": "idea", "purpose": "idea",
-    "method": "method", "design": "method", "result": "result", "finding": "result",
-    "conclusion": "result", "interpretation": "result",
-}  # fmt: skip
-
-
-def _abstract_label(chapter_text: str, offset: int) -> str | None:
-    """In a structured abstract ("Results. Supervised exercise sessions…") the label
-    before a sentence says its part in the argument better than its wording does."""
-    before = chapter_text[max(0, offset - 1500) : offset + 1]
-    labels = list(_ABSTRACT_LABEL.finditer(before))
-    if len(labels) < 2 and not re.search(r"\b(Results?|Methods?)\s*[.:]", before):
-        return None  # one capitalised word and a full stop is no structured abstract
-    if not labels:
-        return None
-    word = labels[-1].group(1).lower().rstrip("s")
-    return _LABEL_ROLES.get(word)
-
-
-def _section_roles(chapters: list[Chapter]) -> dict[str, str | None]:
-    """What each section is for, by its title, else by its place: after the methods and
-    before the discussion come results ("5. Maintenance", "7. GP Services")."""
-    roles: dict[str, str | None] = {}
-    seen_method = False
-    for chapter in chapters:
-        role = next((r for pattern, r in _SECTION_ROLES if pattern.search(chapter.title)), None)
-        if re.search(r"discussion|conclusion", chapter.title, re.I):
-            role = "discussion"
-        elif role is None and seen_method:
-            role = "result"
-        seen_method = seen_method or role in ("method", "result")
-        roles[chapter.id] = role
-    return roles
-
-
-def _role_in_paper(role: str, section: str | None) -> str:
-    """The section a sentence sits in says more about its part in the argument than its
-    wording: a 'results' sentence in the introduction is the problem's background."""
-    if section == "discussion":
-        return role if role in ("limit", "result", "idea") else "result"
-    if section in ("method", "result"):
-        return "limit" if role == "limit" and section == "result" else section
-    if section == "limit":
-        return "limit"
-    return role if role in ("idea", "method", "result") else "problem"  # abstract, introduction
 
 
 def _pick(beats: list[Beat], budget: int, used: set[str]) -> list[Beat]:
@@ -248,16 +148,21 @@ def _pick(beats: list[Beat], budget: int, used: set[str]) -> list[Beat]:
     return sorted(picked, key=lambda b: b.order)
 
 
+@lru_cache(maxsize=4096)  # every candidate is compared with every line said so far
+def _terms_of(text: str) -> frozenset[str]:
+    return frozenset(terms(text))
+
+
 def _said(beat: Beat, used: set[str]) -> bool:
     """Said already, alone or inside a two-sentence beat."""
     if beat.text in used or any(beat.printed in u or u in beat.printed for u in used):
         return True
     # Said in other words: a paper's abstract and its body often say a thing twice.
-    mine = set(terms(beat.printed))
+    mine = _terms_of(beat.printed)
     if len(mine) < 5:
         return False
     for other in used:
-        theirs = set(terms(other))
+        theirs = _terms_of(other)
         if len(theirs) >= 5 and len(mine & theirs) >= 0.6 * min(len(mine), len(theirs)):
             return True
     return False
@@ -328,7 +233,7 @@ def _compose(
             reader = b if debate and beat.role in ("limit",) else a
             _say(turns, reader, " ".join(x for x in (lead, intro, beat.text) if x), beat, number)
     points = 3 if request.minutes <= 3 else 5  # a short episode's recap stays short
-    turns.extend(_closing(told, spoken_titles, a, b, one_host, len(titles), lines.paper, points))
+    turns.extend(closing(told, spoken_titles, a, b, one_host, len(titles), lines.paper, points))
     turns = [t for t in turns if t.text.strip()]
     for turn in turns[1:-2]:  # not the intro, the recap or the outro
         if turn.speaker == a and turn.passage_ids:
@@ -463,83 +368,3 @@ def _intro(material: Material, request: PodcastRequest, previously: str) -> str:
     if previously:
         intro += f" Last time, we covered {previously}."
     return intro
-
-
-def _closing(
-    told: list[Beat],
-    titles: list[str],
-    a: str,
-    b: str,
-    one_host: bool,
-    segment: int,
-    paper: bool = False,
-    most: int = 5,
-) -> list[Turn]:
-    """A recap of 3-5 things that happened or were claimed, each with its passage."""
-    plain = [x for x in told if not x.quoted]  # what happened, not who said what
-    by_segment: dict[str, list[Beat]] = {}
-    for x in sorted(plain, key=lambda x: -x.score):  # the best of each part, then the rest
-        part = x.role if paper else x.passage.chapter_id + str(x.offset // 4000)
-        by_segment.setdefault(part, []).append(x)
-    ranked = [
-        x for rank in range(5) for group in by_segment.values() for x in group[rank : rank + 1]
-    ]
-    # A story's recap follows the text; a paper's follows its argument (problem first).
-    best = sorted(ranked[:most], key=told.index if paper else lambda x: x.order)
-    shorts = [(x, _short_form(x)) for x in best]
-    shorts = [(x, CONNECTIVE.sub("", p)) for x, p in shorts if p and not _SUBORDINATE.match(p)]
-    points = [
-        lower_first(p.rstrip("."), [*x.names, *([x.subject] if x.subject else [])])
-        for x, p in shorts
-        if p and not line_problem(p, "")
-    ]
-    points = points[:most]
-    if len(points) >= 2:
-        openers = (
-            ["First", "Second", "Third", "Fourth", "And last"]
-            if paper
-            else ["First", "Then", "After that", "And then", "Finally"]
-        )
-        said = [
-            f"{openers[i] if i < len(points) - 1 else openers[-1]}, {p}."
-            for i, p in enumerate(points)
-        ]
-        recap = ("To recap: " if one_host else "What to remember: ") + " ".join(said)
-    else:
-        covered = titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + f" and {titles[-1]}"
-        recap = f"To recap, we went through {covered}."
-    ids = [x.passage.id for x in best]
-    closing: list[Turn] = []
-    if not one_host:
-        closing.append(Turn(b, "Before we go, what should we remember?", [], segment))
-    closing.append(Turn(a, recap, ids, segment))
-    outro = (
-        "Thanks for listening to Folio."
-        if one_host
-        else f"That's it from {a} and {b}. Thanks for listening to Folio."
-    )
-    sign_off = "" if paper else " Happy reading."  # a paper isn't read for pleasure
-    closing.append(Turn(a if one_host else b, outro + sign_off, [], segment))
-    return closing
-
-
-_SUBORDINATE = re.compile(r"(When|If|As|Though|Although|Because|While|Since|Once|Unless)\b", re.I)
-
-
-def _short_form(beat: Beat) -> str | None:
-    """A recap line: the beat's who-did-what clause, else the beat if short, else its
-    first clause when that says enough on its own."""
-    if beat.gist:
-        return beat.gist
-    first = re.split(r"(?<=[.!?])\s+(?=[A-Z])", beat.text, maxsplit=1)[0]
-    if len(first.split()) <= 28:
-        return first
-    head = re.split(r";|, (?:which|while|although|and|but) ", beat.text)[0]
-    if not 6 <= len(head.split()) <= 28:
-        return None
-    doc = get_nlp()(head)  # "Some years ago, having little money": no clause, no point
-    return (
-        head
-        if any(t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT" for t in doc)
-        else None
-    )

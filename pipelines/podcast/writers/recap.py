@@ -1,0 +1,92 @@
+"""How an offline episode ends: a recap of 3-5 things that happened or were claimed, each
+traceable to its passage, then the outro."""
+
+from __future__ import annotations
+
+import re
+
+from pipelines.podcast.checks import line_problem
+from pipelines.podcast.writers.lines import lower_first
+from pipelines.text.digest import CONNECTIVE, Beat
+from pipelines.text.nlp import get_nlp
+from pipelines.types import Turn
+
+
+def closing(
+    told: list[Beat],
+    titles: list[str],
+    a: str,
+    b: str,
+    one_host: bool,
+    segment: int,
+    paper: bool = False,
+    most: int = 5,
+) -> list[Turn]:
+    """A recap of 3-5 things that happened or were claimed, each with its passage."""
+    plain = [x for x in told if not x.quoted]  # what happened, not who said what
+    by_segment: dict[str, list[Beat]] = {}
+    for x in sorted(plain, key=lambda x: -x.score):  # the best of each part, then the rest
+        part = x.role if paper else x.passage.chapter_id + str(x.offset // 4000)
+        by_segment.setdefault(part, []).append(x)
+    ranked = [
+        x for rank in range(5) for group in by_segment.values() for x in group[rank : rank + 1]
+    ]
+    # A story's recap follows the text; a paper's follows its argument (problem first).
+    best = sorted(ranked[:most], key=told.index if paper else lambda x: x.order)
+    shorts = [(x, _short_form(x)) for x in best]
+    shorts = [(x, CONNECTIVE.sub("", p)) for x, p in shorts if p and not _SUBORDINATE.match(p)]
+    points = [
+        lower_first(p.rstrip("."), [*x.names, *([x.subject] if x.subject else [])])
+        for x, p in shorts
+        if p and not line_problem(p, "")
+    ]
+    points = points[:most]
+    if len(points) >= 2:
+        openers = (
+            ["First", "Second", "Third", "Fourth", "And last"]
+            if paper
+            else ["First", "Then", "After that", "And then", "Finally"]
+        )
+        said = [
+            f"{openers[i] if i < len(points) - 1 else openers[-1]}, {p}."
+            for i, p in enumerate(points)
+        ]
+        recap = ("To recap: " if one_host else "What to remember: ") + " ".join(said)
+    else:
+        covered = titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + f" and {titles[-1]}"
+        recap = f"To recap, we went through {covered}."
+    ids = [x.passage.id for x in best]
+    closing: list[Turn] = []
+    if not one_host:
+        closing.append(Turn(b, "Before we go, what should we remember?", [], segment))
+    closing.append(Turn(a, recap, ids, segment))
+    outro = (
+        "Thanks for listening to Folio."
+        if one_host
+        else f"That's it from {a} and {b}. Thanks for listening to Folio."
+    )
+    sign_off = "" if paper else " Happy reading."  # a paper isn't read for pleasure
+    closing.append(Turn(a if one_host else b, outro + sign_off, [], segment))
+    return closing
+
+
+_SUBORDINATE = re.compile(r"(When|If|As|Though|Although|Because|While|Since|Once|Unless)\b", re.I)
+
+
+def _short_form(beat: Beat) -> str | None:
+    """A recap line: the beat's who-did-what clause, else the beat if short, else its
+    first clause when that says enough on its own."""
+    if beat.gist:
+        return beat.gist
+    first = re.split(r"(?<=[.!?])\s+(?=[A-Z])", beat.text, maxsplit=1)[0]
+    if len(first.split()) <= 28:
+        return first
+    head = re.split(r";|, (?:which|while|although|and|but) ", beat.text)[0]
+    if not 6 <= len(head.split()) <= 28:
+        return None
+    doc = get_nlp()(head)  # "Some years ago, having little money": no clause, no point
+    return (
+        head
+        if any(t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT" for t in doc)
+        else None
+    )
