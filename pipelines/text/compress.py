@@ -20,7 +20,18 @@ from pipelines.text.clauses import only_when_or_where
 from pipelines.text.nlp import get_nlp
 
 LONG = 22  # words; shorter sentences are read as printed
-_KEEP_MARKS = {"if", "unless", "until", "because", "since", "as", "so", "lest", "whether"}
+_KEEP_MARKS = {
+    "if",
+    "unless",
+    "until",
+    "because",
+    "since",
+    "as",
+    "so",
+    "lest",
+    "whether",
+    "whenever",
+}
 _NEGATIONS = {"not", "n't", "never", "no", "nothing", "nor", "neither", "none", "without"}
 _SUBJECTS = ("nsubj", "nsubjpass", "expl", "csubj")
 _PRONOUNS = {"he", "she", "they", "it"}
@@ -37,6 +48,27 @@ def compress(text: str, subject: str | None = None) -> str:
     return out if out and len(out.split()) >= 6 else text
 
 
+_PARALLEL = re.compile(r"(?i)^(whenever|when|if|while|as long as)\b")
+_THEN = re.compile(r"\s*(?:—|–|,)\s*then,?\s+")
+
+
+def parallel_lead_ins(text: str) -> str | None:
+    """'Whenever A; whenever B; … whenever D—then, I go to sea.' -> 'Whenever A, I go to
+    sea.': of several parallel lead-ins, the first one or two and the main clause. None when the
+    sentence has no such run (two or more lead-ins, then a main clause after "then")."""
+    parts = [p.strip() for p in text.split(";")]
+    leads = [p for p in parts if _PARALLEL.match(re.sub(r"(?i)^(and |or )?(especially )?", "", p))]
+    if len(parts) < 3 or len(leads) < 2 or not _PARALLEL.match(parts[0]):
+        return None
+    main = _THEN.split(parts[-1], maxsplit=1)
+    if len(main) != 2 or len(main[1].split()) < 4:
+        return None
+    kept = [re.sub(r"[,—–]+$", "", p) for p in parts[:2] if p in leads]
+    if len(" ".join(kept + [main[1]]).split()) > 35:
+        kept = kept[:1]  # two lead-ins while they are short: the run is part of the voice
+    return f"{', '.join(kept)}, {main[1]}"
+
+
 def _compress_sentence(sent: Any, subject: str | None) -> str:
     if len(sent) < LONG:
         return sent.text.strip()
@@ -50,9 +82,10 @@ def _compress_sentence(sent: Any, subject: str | None) -> str:
     if len(kept) < 6 or not any(t.dep_ in _SUBJECTS for t in kept) or root.i in drop:
         return sent.text.strip()
     words = "".join(t.text_with_ws for t in kept).strip()
-    words = _named_start(words, sent, drop, subject)
-    if words is None:
+    named = _named_start(words, sent, drop, subject)
+    if named is None:
         return sent.text.strip()
+    words = named
     words = re.sub(r"\s+([,;.!?])", r"\1", words)
     words = re.sub(r"([,;])\s*([,;.])", r"\2", words)
     words = _semicolons(words)

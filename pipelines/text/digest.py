@@ -27,7 +27,8 @@ from pipelines.text.clauses import (
     term_of,
     whole_subject,
 )
-from pipelines.text.keysentences import KeySentence, rank_candidates, sentences_of
+from pipelines.text.compress import parallel_lead_ins
+from pipelines.text.keysentences import MAX_WORDS, KeySentence, rank_candidates, sentences_of
 from pipelines.text.narration import Narrator, authors_in_third_person, to_third_person
 from pipelines.text.nlp import get_nlp
 from pipelines.text.prose import is_prose, speakable
@@ -105,6 +106,7 @@ class Digest:
     descriptions: dict[str, str]  # name -> "one of the gardener's helpers"
     narrator: Narrator | None
     is_paper: bool
+    opening_words: str | None = None  # "Call me Ishmael.": a chapter's short first line
 
     def in_order(self) -> list[Beat]:
         return sorted(self.beats, key=lambda b: b.order)
@@ -123,6 +125,12 @@ def digest(
 ) -> Digest:
     """Up to `limit` beats of `passages`, best first by centrality and role."""
     sentences = _before_captions(sentences_of(passages), passages)
+    printed_as: dict[int, str] = {}  # a sentence shortened for the ear -> as printed
+    for n, (text, passage, offset) in enumerate(sentences):
+        shorter = parallel_lead_ins(text) if len(text.split()) > MAX_WORDS // 2 else None
+        if shorter:
+            printed_as[n] = text
+            sentences[n] = (shorter, passage, offset)
     position = {(p.chapter_id, off): i for i, (_, p, off) in enumerate(sentences)}
     prose = [s for s in sentences if is_prose(s[0])]
     ranked = rank_candidates(
@@ -136,7 +144,7 @@ def digest(
     wanted: dict[int, None] = {}
     for key in ranked:
         i = position[(key.passage.chapter_id, key.chapter_offset)]
-        wanted.update({max(0, i - 1): None, i: None})
+        wanted.update({max(0, i - 1): None, i: None, min(i + 1, len(sentences) - 1): None})
     indexes = list(wanted)
     texts = [_for_parse(sentences[i][0]) for i in indexes]
     docs = dict(zip(indexes, nlp.pipe(texts), strict=True))
@@ -160,17 +168,38 @@ def digest(
             tale,
             is_paper,
         )
-        if beat is not None:
-            beats.append(beat)
+        if beat is None:
+            continue
+        if i in printed_as:
+            beat.printed = printed_as[i]
+        follower = docs.get(i + 1)
+        if follower is not None and sentences[i + 1][1].chapter_id == key.passage.chapter_id:
+            _with_punchline(beat, follower, speaker_of_i)
+        beats.append(beat)
     chosen = sorted(beats, key=lambda b: -b.score)[:limit]
     for beat, spoken in zip(chosen, nlp.pipe([b.text for b in chosen]), strict=True):
         _describe(beat, spoken)  # who/what of the line as it will be heard
     descriptions = {**described_in(passages), **descriptions_in(docs.values())}
-    return Digest(chosen, descriptions, narrator, is_paper)
+    return Digest(chosen, descriptions, narrator, is_paper, _opening_words(sentences, passages))
 
 
 _CITES = re.compile(r"\[\d+(?:\s*[-–,]\s*\d+)*\]|\bet al\b|\(\w+,? (?:19|20)\d\d\)")
 _IMPERATIVE = re.compile(r"^(Look|Go|Let|See|Say|Come|Behold|Consider|Mark|Think|Imagine)\b", re.I)
+
+
+def _opening_words(
+    sentences: list[tuple[str, Passage, int]], passages: list[Passage]
+) -> str | None:
+    """A chapter's first sentence when it is a short, famous-sounding line ("Call me
+    Ishmael."), too short to be a beat but how a listener knows the chapter."""
+    if not sentences or min(p.start for p in passages) > 0:
+        return None
+    heading = re.compile(r"(?i)^((chapter|part|book|section|letter|canto)\b.*|\S+\.?)$")
+    first = next((t for t, _, _ in sentences[:3] if not heading.match(t.strip())), "")
+    text = first.strip()
+    if not 2 <= len(text.split()) <= 5 or not re.fullmatch(r"[A-Z][\w ,’']+[.!]", text):
+        return None
+    return text
 
 
 OPENING_BONUS = 0.5  # "Call me Ishmael": how a chapter opens is part of what it is
@@ -202,6 +231,38 @@ def _with_opening(
 
 _DASH_ASIDE = re.compile(r"\s*[—–]\s*([^—–“”\"]{3,140}?)\s*[—–]\s*")
 _NEGATION = re.compile(r"\b(not|no|never|nothing|none|nor|without)\b|n't", re.I)
+
+
+_PUNCHLINE = re.compile(r"^(This|That|It|Such) (is|was|'s)\b")
+
+
+def _with_punchline(beat: Beat, follower: Any, narrator: Narrator | None) -> None:
+    """'…then, I account it high time to get to sea. This is my substitute for pistol and
+    ball.': a short "This is…" right after a beat is its point, and dangles alone."""
+    text = follower.text.strip()
+    if (
+        beat.quoted
+        or beat.role == "dialogue"
+        or not _PUNCHLINE.match(text)
+        or not 4 <= len(text.split()) <= 14
+        or not text.endswith(".")
+        or re.search(r"[“”\"]", text)
+        or beat.words + len(text.split()) > 60
+    ):
+        return
+    if re.search(r"\b(I|my|me|myself)\b", text):
+        told = to_third_person(follower, narrator) if narrator else None
+        if told is None:
+            return
+        label = narrator.label if narrator else ""
+        if narrator and narrator.pronoun and label in beat.text:  # named already: "his"
+            his = {"he": "his", "she": "her"}.get(narrator.pronoun, label + "'s")
+            text = told.replace(f"{label}'s", his, 1)
+            text = re.sub(rf"\b{re.escape(label)}\b", narrator.pronoun, text, count=1)
+        else:
+            text = told
+    beat.text = f"{beat.text} {speakable(text)}"
+    beat.printed = f"{beat.printed} {follower.text.strip()}"
 
 
 def without_dash_aside(text: str) -> str:

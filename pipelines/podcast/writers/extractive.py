@@ -199,7 +199,11 @@ def _compose(
             turns.append(Turn(b, opening, [beats[0].passage.id], number))
         for i, beat in enumerate(beats):
             told.append(beat)
-            lead = lines.framing(beat, spoken_title(segment), number == 1) if i == 0 else ""
+            lead = (
+                lines.framing(beat, spoken_title(segment), number == 1, dig.opening_words)
+                if i == 0
+                else ""
+            )
             if i == 0 and asked:
                 # "As the hush of evening crept over the world…" says where we are better
                 # than "That brings us to the middle of chapter seven."
@@ -217,7 +221,14 @@ def _compose(
             if runs_on:
                 _go_on(turns[-1], beat)  # the text's very next sentence
                 continue
-            if turns[-1].speaker == a:  # never two of host B's lines in a row
+            told_as = beat.text
+            why = None if debate or name else lines.why(beat)
+            if turns[-1].speaker == a and why:
+                # "Why does Ishmael go as a sailor?" "Because they pay him." The question
+                # is the beat's own main clause; host A answers with its reason.
+                turns.append(Turn(b, why.question, [beat.passage.id], number))
+                told_as = why.answer
+            elif turns[-1].speaker == a:  # never two of host B's lines in a row
                 host_b = _host_b_line(lines, beats[i - 1], beat, name, returning, debate, a, b)
                 if not host_b and _near(beats[i - 1], beat) and count_words(turns[-1].text) < 70:
                     _go_on(turns[-1], beat)  # nothing worth asking: host A goes on
@@ -231,7 +242,7 @@ def _compose(
                 turns.append(Turn(b, host_b, [beat.passage.id], number))
             intro = lines.description(name, dig.descriptions) if name else ""
             reader = b if debate and beat.role in ("limit",) else a
-            _say(turns, reader, " ".join(x for x in (lead, intro, beat.text) if x), beat, number)
+            _say(turns, reader, " ".join(x for x in (lead, intro, told_as) if x), beat, number)
     points = 3 if request.minutes <= 3 else 5  # a short episode's recap stays short
     turns.extend(closing(told, spoken_titles, a, b, one_host, len(titles), lines.paper, points))
     turns = [t for t in turns if t.text.strip()]

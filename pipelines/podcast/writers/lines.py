@@ -9,6 +9,7 @@ import itertools
 import re
 
 from pipelines.text.digest import Beat
+from pipelines.text.questions import WhyQuestion, why_question
 
 _PAPER_QUESTIONS = {
     "problem": ["Where {does} {term} come in?", "And {term}?"],
@@ -149,6 +150,19 @@ class HostLines:
         )
         return " ".join(x for x in (reaction, question) if x) or None
 
+    def why(self, beat: Beat) -> WhyQuestion | None:
+        """'Why does Ishmael always go to sea as a sailor?' when `beat` gives its own
+        reason ('…, because they pay him'): host B asks, host A answers with the reason."""
+        if beat.quoted or beat.role == "dialogue":
+            return None
+        found = why_question(beat.text)
+        if found is None:
+            return None
+        if self._fresh(found.question) is None:  # asked already: the text gives another
+            again = self._fresh(f"{found.question[:-1]}, besides that?")
+            return WhyQuestion(again, found.answer) if again else None
+        return found
+
     def reaction(self, beat: Beat) -> str | None:
         """'So Manuel sold Buck to a stranger. Wow.': a fact of the last line, restated."""
         gist = beat.gist
@@ -180,12 +194,14 @@ class HostLines:
         """A short nod, when no question fits and host A has talked long enough."""
         return next(self.nods)
 
-    def framing(self, beat: Beat, spoken: str, first: bool) -> str:
+    def framing(self, beat: Beat, spoken: str, first: bool, opening: str | None = None) -> str:
         """Host A's lead-in for a segment's first beat."""
         if self.paper:
             return _PAPER_LEADS.get(beat.role, "")
         whole = spoken.removeprefix("the opening of ")  # not "the opening ... starts"
         said = whole[:1].upper() + whole[1:]
+        if first and opening:
+            return f'{said} opens with the words "{opening}"'
         if first and beat.subject:
             return f"{said} opens with {beat.subject}."
         if first:
