@@ -91,12 +91,13 @@ def _segments(
 
 
 def _split_one(chapter: Chapter, passages: list[Passage], max_segments: int) -> list[Segment]:
-    """A single chapter becomes up to three parts: its opening, middle and end."""
+    """A single chapter becomes up to three parts: its opening, middle and last part ("the
+    end of chapter one" before half its lines misled a blind reader)."""
     parts = min(3, max_segments, max(1, len(passages) // 3))
     if parts == 1:
         return [Segment(title=chapter.title, passages=passages, chapters=[chapter])]
     names = (
-        ["the opening", "the middle", "the ending"]
+        ["the opening", "the middle", "the last part"]
         if parts == 3
         else ["the first half", "the second half"]
     )

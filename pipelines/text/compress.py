@@ -188,9 +188,23 @@ def _semicolons(words: str) -> str:
         return words
     out = [halves[0]]
     for half in halves[1:]:
-        if len(half.split()) >= 5 and len(out[-1].split()) >= 5 and half[:1].isalpha():
+        if (
+            len(half.split()) >= 5
+            and len(out[-1].split()) >= 5
+            and half[:1].isalpha()
+            and _is_clause(half)
+            and _is_clause(out[-1])
+        ):
             out[-1] = out[-1].rstrip(",") + "."
             out.append(half[:1].upper() + half[1:])
         else:
             out[-1] += "; " + half
     return " ".join(out)
+
+
+def _is_clause(text: str) -> bool:
+    """'some seated upon the pier-heads' is no sentence: a verb with its subject is."""
+    return any(
+        t.dep_ in _SUBJECTS and t.head.pos_ in ("VERB", "AUX") and t.head.tag_ != "VBG"
+        for t in get_nlp()(text)
+    )

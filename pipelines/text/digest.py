@@ -122,6 +122,7 @@ def digest(
     focus: str = "",
     exclude: set[str] | None = None,
     background: Counter[str] | None = None,
+    first_person: bool | None = None,
 ) -> Digest:
     """Up to `limit` beats of `passages`, best first by centrality and role."""
     sentences = _before_captions(sentences_of(passages), passages)
@@ -149,6 +150,9 @@ def digest(
     texts = [_for_parse(sentences[i][0]) for i in indexes]
     docs = dict(zip(indexes, nlp.pipe(texts), strict=True))
     tale = teller is not None and _is_tale(passages)
+    if first_person is None:  # a writer passes what the whole chapter says
+        first_person = told_in_first_person(passages)
+    told_as_i = not is_paper and first_person
     speaker_of_i = teller if tale else narrator
     beats: list[Beat] = []
     for key in ranked:
@@ -167,6 +171,7 @@ def digest(
             speaker_of_i,
             tale,
             is_paper,
+            told_as_i,
         )
         if beat is None:
             continue
@@ -265,6 +270,54 @@ def _with_punchline(beat: Beat, follower: Any, narrator: Narrator | None) -> Non
     beat.printed = f"{beat.printed} {follower.text.strip()}"
 
 
+def told_in_first_person(passages: list[Passage]) -> bool:
+    """An "I" tells it: 'I' outside dialogue at least once per 150 words."""
+    said = re.compile(r"“[^”]*”|\"[^\"]*\"|‘[^‘]*’(?!\w)")  # Alice's ‘…’ too
+    mine = words = 0
+    for passage in passages:
+        text = passage.text
+        close = re.search(r"[”’](?!\w)", text)
+        if close and not re.search(r"[“‘]", text[: close.start()]):
+            text = text[close.end() :]  # it starts inside a line of dialogue
+        mine += len(re.findall(r"\b(?:I|my|me)\b", said.sub(" ", text)))
+        words += len(text.split())
+    return mine >= words / 150
+
+
+_PERSONAL = {"he", "him", "his", "she", "her", "hers"}
+_PEOPLE = re.compile(
+    r"(?i)^(man|men|woman|women|boy|girl|child|king|queen|emperor|minister|captain|father|"
+    r"mother|sister|brother|wife|husband|friend|doctor|traveller|stranger|lady|gentleman|"
+    r"officer|soldier|sailor|master|servant|fellow|creature|person|host|guest|old|son|"
+    r"daughter|uncle|aunt|prince|princess|rascal|swindler|judge|dog|cat)s?$"
+)
+
+
+def _unanchored_pronoun(doc: Any, first_resolved: bool) -> bool:
+    """A 'his' or 'she' with nobody before it in the sentence for it to mean ('There stand
+    his trees'), when the sentence is heard alone. A leading pronoun that got its name
+    is anchored; first-person narration is told with the narrator's name."""
+    tokens = list(doc)[1:] if first_resolved else list(doc)
+    for token in tokens:
+        if token.lower_ in ("i", "me", "my"):
+            return False  # the narrator's own sentence: it is told with his name first
+        if token.pos_ == "PROPN" or token.ent_type_ == "PERSON" or _PEOPLE.match(token.text):
+            return False
+        if token.lower_ in _PERSONAL and token.pos_ == "PRON":
+            return True
+    return False
+
+
+def _has_finite_root(doc: Any) -> bool:
+    """Its main verb is finite ('he lowered', 'she had gone'), not a bare '-ing' or '-ed'."""
+    root = next(iter(doc.sents)).root
+    if root.pos_ not in ("VERB", "AUX"):
+        return root.pos_ not in ("NOUN", "PRON", "DET", "NUM", "ADJ")  # odd parses pass
+    return root.tag_ not in ("VBG", "VBN") or any(
+        c.dep_ in ("aux", "auxpass") for c in root.children
+    )
+
+
 def without_dash_aside(text: str) -> str:
     """'Feeling tired — my feet, in particular, were very sore — I lowered her': a long
     sentence's aside between dashes goes (a listener hears no dashes), unless it denies
@@ -331,6 +384,7 @@ def _make_beat(
     narrator: Narrator | None,
     tale: bool,
     is_paper: bool,
+    told_as_i: bool = False,
 ) -> Beat | None:
     printed = doc.text.strip()
     text = printed
@@ -346,6 +400,8 @@ def _make_beat(
         return None  # it leads into something the listener won't hear
     if not any(t.pos_ in ("VERB", "AUX") for t in doc):
         return None  # no verb: a caption, a heading or a table row, not a sentence
+    if not is_paper and not _has_finite_root(doc):
+        return None  # "Some leaning against the spiles; some seated…": a list, no sentence
     role = _paper_role(text) if is_paper else "event"
     quoted = False
     subject = subject_name(doc)
@@ -391,11 +447,23 @@ def _make_beat(
         r"(One|Some|Many|Most|All|Each|Both|Neither|None|Several) of (these|those|them)\b", text
     ):
         start = "they"  # "One of these emerged...": these who? like a leading pronoun
+    joined = False
     if not quoted and start in PRONOUN_START | DEMONSTRATIVE_START:
         resolved = _resolve_start(text, start, previous, doc, narrator, tale)
         if resolved is None:
             return None
-        text, printed = resolved if isinstance(resolved, tuple) else (resolved, printed)
+        joined = isinstance(resolved, tuple)  # the sentence before came along
+        text, printed = resolved if joined else (resolved, printed)
+    # Told by an "I", a "he" or "she" is someone else, whom the listener may not have met
+    # (in a story told in the third person, "she" is mostly the heroine).
+    unanchored = told_as_i and _unanchored_pronoun(doc, start in PRONOUN_START)
+    if not quoted and not joined and unanchored:
+        # "There stand his trees": whose? The painter is in the sentence before: it comes
+        # along when it can stand alone, else the beat is not told.
+        together = _with_sentence_before(text, previous, doc)
+        if together is None or _unanchored_pronoun(previous, False):
+            return None
+        text, printed = together
     if not quoted:
         text = without_dash_aside(text)
     spoken = speakable(text)
@@ -423,7 +491,6 @@ def _resolve_start(
         return "The " + text.split(" ", 1)[1]  # "This approach works" -> "The approach works"
     if previous is None:
         return None
-    prev_text = previous.text.strip()
     if start in ("he", "she", "his", "her", "him"):
         people = list(dict.fromkeys(e.text for e in previous.ents if e.label_ == "PERSON"))
         subject = subject_name(previous)
@@ -432,6 +499,15 @@ def _resolve_start(
             word = text.split(" ", 1)
             replacement = name + "'s" if start in ("his", "her") else name
             return replacement + " " + (word[1] if len(word) > 1 else "")
+    return _with_sentence_before(text, previous, doc)
+
+
+def _with_sentence_before(text: str, previous: Any, doc: Any) -> tuple[str, str] | None:
+    """The sentence before and this one, told together, when the one before is short,
+    plain prose that itself stands alone ("Here is an artist. There stand his trees…")."""
+    if previous is None:
+        return None
+    prev_text = previous.text.strip()
     if not is_prose(prev_text) or len(prev_text.split()) > 30 or "?" in prev_text:
         return None
     first = re.match(r"[“\"]?([A-Za-z]+)", CONNECTIVE.sub("", prev_text))

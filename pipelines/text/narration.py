@@ -123,8 +123,9 @@ def to_third_person(doc: Any, narrator: Narrator) -> str | None:
         if word == "I":
             word = he if named and he else narrator.label
             named = True
-        elif lower == "me":
-            word = _OBJECT[he] if he else narrator.label
+        elif lower == "me":  # "sway me to my wish" -> "sway Ishmael to his wish"
+            word = _OBJECT[he] if named and he else narrator.label
+            named = True
         elif lower == "my":
             word = _POSSESSIVE[he] if named and he else narrator.label + "'s"
             named = True

@@ -54,6 +54,8 @@ FRAMING |= {
     "words",
     "middle",
     "ending",
+    "last",
+    "part",
     "opening",
     "half",
     "chapter",

@@ -22,7 +22,7 @@ from pipelines.podcast.writers.paper_plan import paper_segments
 from pipelines.podcast.writers.recap import closing
 from pipelines.podcast.writers.spoken import spoken_title, tidy_title, vary_name
 from pipelines.text.compress import compress
-from pipelines.text.digest import CONNECTIVE, Beat, Digest, digest
+from pipelines.text.digest import CONNECTIVE, Beat, Digest, digest, told_in_first_person
 from pipelines.text.keysentences import word_counts
 from pipelines.text.narration import Narrator, find_narrator, find_teller
 from pipelines.text.sentences import terms
@@ -91,6 +91,8 @@ def plan_episode(material: Material, request: PodcastRequest, target_words: int)
     teller = _present(find_teller(book_text), chosen)
     budgets = segment_budgets(material.segments, body_words(target_words))
     background = word_counts(book_text)  # what sets the chosen part apart from the book
+    # Told by an "I"? Judged on all of it: a page of scenery has no "I" but is still his.
+    first_person = told_in_first_person([p for s in material.segments for p in s.passages])
     planned = []
     for segment, budget in zip(material.segments, budgets, strict=True):
         limit = max(4, round(budget * 2.0 / 22))  # spare beats for re-planning
@@ -101,6 +103,7 @@ def plan_episode(material: Material, request: PodcastRequest, target_words: int)
             teller=teller,
             focus=request.focus,
             background=background,
+            first_person=first_person,
         )
         planned.append((segment, found))
     return _Plan(planned, [n for n in (narrator, teller) if n is not None])

@@ -108,7 +108,7 @@ class HostLines:
                 line = self._fresh(next(cycle).format(term=beat.term, does=_does(beat.term)))
                 if line:
                     return line
-        if not self.paper and beat.subject:
+        if not self.paper and beat.subject and not beat.quoted:  # a quote is no deed
             group = beat.subject.startswith("the ") and beat.subject[4:5].isupper()
             cycle = self.groups if group else self.story
             for _ in range(len(_STORY_QUESTIONS)):
@@ -210,7 +210,6 @@ class HostLines:
 
     def later_frame(self, spoken: str) -> str:
         """'That brings us to the middle of chapter seven.': where a later part starts."""
-        spoken = re.sub(r"^the ending of ", "the end of ", spoken)
         line = next(self.frames).format(spoken=spoken)
         return line[:1].upper() + line[1:]
 

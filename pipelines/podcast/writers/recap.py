@@ -29,18 +29,24 @@ def closing(
         part = x.role if paper else x.passage.chapter_id + str(x.offset // 4000)
         by_segment.setdefault(part, []).append(x)
     ranked = [
-        x for rank in range(5) for group in by_segment.values() for x in group[rank : rank + 1]
+        x
+        for rank in range(len(plain))
+        for group in by_segment.values()
+        for x in group[rank : rank + 1]
     ]
+    # The best beats that make a point on their own, down the ranking until there are
+    # `most` (a recap of two, one of them trivia, let a blind reader down).
+    chosen: list[tuple[Beat, str]] = []
+    for x in ranked:
+        point = _point(x)
+        if point:
+            chosen.append((x, point))
+        if len(chosen) == most:
+            break
     # A story's recap follows the text; a paper's follows its argument (problem first).
-    best = sorted(ranked[:most], key=told.index if paper else lambda x: x.order)
-    shorts = [(x, _short_form(x)) for x in best]
-    shorts = [(x, CONNECTIVE.sub("", p)) for x, p in shorts if p and not _SUBORDINATE.match(p)]
-    points = [
-        lower_first(p.rstrip("."), [*x.names, *([x.subject] if x.subject else [])])
-        for x, p in shorts
-        if p and not line_problem(p, "")
-    ]
-    points = points[:most]
+    chosen.sort(key=lambda c: told.index(c[0]) if paper else c[0].order)
+    best = [x for x, _ in chosen]
+    points = [p for _, p in chosen]
     if len(points) >= 2:
         openers = (
             ["First", "Second", "Third", "Fourth", "And last"]
@@ -68,6 +74,20 @@ def closing(
     sign_off = "" if paper else " Happy reading."  # a paper isn't read for pleasure
     closing.append(Turn(a if one_host else b, outro + sign_off, [], segment))
     return closing
+
+
+POINT_WORDS = 22  # a recap point is said in one breath; longer ones crowd out the body
+
+
+def _point(beat: Beat) -> str | None:
+    """The beat as a recap point, or None when no short form of it stands alone."""
+    short = _short_form(beat)
+    if not short or _SUBORDINATE.match(short):
+        return None
+    short = CONNECTIVE.sub("", short)
+    if not short or len(short.split()) > POINT_WORDS or line_problem(short, ""):
+        return None
+    return lower_first(short.rstrip("."), [*beat.names, *([beat.subject] if beat.subject else [])])
 
 
 _SUBORDINATE = re.compile(r"(When|If|As|Though|Although|Because|While|Since|Once|Unless)\b", re.I)
