@@ -421,8 +421,12 @@ def _title_and_authors(
         if not title and pages:
             first = [t for t in pages[0].text.splitlines() if sum(ch.isalpha() for ch in t) >= 3]
             title = " ".join(first[0].split())[:200] if first else ""
-        if not authors and lines:
-            authors = pdf_meta.authors(", ".join(pdf_meta.paper_authors(lines[0], title)))
+        printed = (
+            pdf_meta.authors(", ".join(pdf_meta.paper_authors(lines[0], title))) if lines else []
+        )
+        # Metadata often names only the first author; the page under the title has all.
+        if not authors or (len(authors) < len(printed) and authors[0] == printed[0]):
+            authors = printed or authors
     return title or _stem(file_name), authors
 
 

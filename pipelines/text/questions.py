@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from pipelines.text.nlp import get_nlp, lemmatized
@@ -27,6 +28,7 @@ class WhyQuestion:
     answer: str  # "Because they make a point of paying him for his trouble."
 
 
+@lru_cache(maxsize=2048)  # a writer composes an episode several times to fit its length
 def why_question(text: str) -> WhyQuestion | None:
     """The why-question a causal sentence answers, and its reason clause as the answer;
     None when the sentence has no 'because' reason or the question can't be formed

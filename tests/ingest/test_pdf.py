@@ -180,7 +180,8 @@ def test_tully_sections(tully: Source) -> None:
     assert titles[-2:] == ["Acknowledgments", "References"]
     assert tully.kind == SourceKind.PAPER
     assert tully.title == "Patient Experiences of Structured Heart Failure Programmes"
-    assert tully.authors == ["Nuala E. Tully"]
+    # the metadata names the first author; the page under the title names all four
+    assert tully.authors[0] == "Nuala E. Tully" and len(tully.authors) == 4
     # the unlabelled abstract stays readable as body text
     assert tully.chapters[0].kind == ChapterKind.ABSTRACT
     assert "Structured rehabilitation programmes are" in tully.chapters[0].text

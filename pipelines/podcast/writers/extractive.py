@@ -20,7 +20,7 @@ from pipelines.podcast.material import Material, Segment, body_words, segment_bu
 from pipelines.podcast.writers.lines import HostLines, topic_taken_up
 from pipelines.podcast.writers.paper_plan import paper_segments
 from pipelines.podcast.writers.recap import closing
-from pipelines.podcast.writers.spoken import spoken_title, tidy_title, vary_name
+from pipelines.podcast.writers.spoken import said_authors, spoken_title, tidy_title, vary_name
 from pipelines.text.compress import compress
 from pipelines.text.digest import CONNECTIVE, Beat, Digest, digest, told_in_first_person
 from pipelines.text.keysentences import word_counts
@@ -376,7 +376,7 @@ def _intro(material: Material, request: PodcastRequest, previously: str) -> str:
         intro += f" Today: the {source.kind} {source.title}"
     else:
         intro += f" Today: {tidy_title(material.label)} of {source.title}"
-    intro += f" by {', '.join(source.authors)}." if source.authors else "."
+    intro += f" by {said_authors(source.authors)}." if source.authors else "."
     if request.focus:
         intro += f" We'll focus on {request.focus.rstrip('.')}."
     if previously:

@@ -7,6 +7,7 @@ import re
 
 from pipelines.podcast.checks import line_problem
 from pipelines.podcast.writers.lines import lower_first
+from pipelines.text.compress import compress
 from pipelines.text.digest import CONNECTIVE, Beat
 from pipelines.text.nlp import get_nlp
 from pipelines.types import Turn
@@ -98,7 +99,8 @@ def _short_form(beat: Beat) -> str | None:
     first clause when that says enough on its own."""
     if beat.gist:
         return beat.gist
-    first = re.split(r"(?<=[.!?])\s+(?=[A-Z])", beat.text, maxsplit=1)[0]
+    told = beat.text if beat.quoted else compress(beat.text, beat.subject)  # as by ear
+    first = re.split(r"(?<=[.!?])\s+(?=[A-Z])", told, maxsplit=1)[0]
     if len(first.split()) <= 28:
         return first
     head = re.split(r";|, (?:which|while|although|and|but) ", beat.text)[0]

@@ -95,3 +95,10 @@ def vary_name(text: str, narrator: Narrator | None) -> str:
                 sentence = pronoun + sentence[len(label) :]
         said.append(sentence)
     return " ".join(said)
+
+
+def said_authors(authors: list[str]) -> str:
+    """'Nuala E. Tully and colleagues': sixteen names read out lose a listener."""
+    if len(authors) > 2:
+        return f"{authors[0]} and colleagues"
+    return " and ".join(authors)
