@@ -125,7 +125,12 @@ def test_tracemonkey_back_matter_captions_and_authors() -> None:
 def test_tully_gets_all_four_authors_where_its_metadata_names_one() -> None:
     # A podcast said "by Nuala E. Tully" of a four-author paper (a blind reader caught it).
     source = parse_bytes(TULLY.read_bytes(), TULLY.name)
-    assert source.authors == ["Nuala E. Tully", "Karen M. Morgan", "Helen M. Burke", "Hannah M. McGee"]
+    assert source.authors == [
+        "Nuala E. Tully",
+        "Karen M. Morgan",
+        "Helen M. Burke",
+        "Hannah M. McGee",
+    ]
 
 
 @pytest.mark.parametrize(

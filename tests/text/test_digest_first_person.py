@@ -48,9 +48,9 @@ def test_a_his_whose_owner_was_cut_never_becomes_the_narrators() -> None:
     alone = digest(scenery, limit=20, narrator=ishmael, first_person=False)
     assert any("There stand his trees" in b.text for b in alone.beats)  # the old harm
     told = digest(scenery, limit=20, narrator=ishmael, first_person=True)
-    assert not any(
-        "his trees" in b.text and "artist" not in b.text for b in told.beats
-    ), [b.text for b in told.beats]
+    assert not any("his trees" in b.text and "artist" not in b.text for b in told.beats), [
+        b.text for b in told.beats
+    ]
 
 
 def test_a_list_without_a_main_verb_is_no_beat(loomings: Digest) -> None:
