@@ -443,6 +443,8 @@ def _make_beat(
     start = first.group(1).lower() if first else ""
     if re.match(r"(Even|Only|Just|Yet|Still|All|Both) (this|that|these|those|it|they)\b", text):
         return None  # "Even this wears off in time": this what? no fix keeps the sense
+    if re.match(r"(Still|Even|Yet|Much) (more|less|further|\w{3,}er)\b", text):
+        return None  # "Still deeper the meaning of that story": deeper than what?
     if re.match(
         r"(One|Some|Many|Most|All|Each|Both|Neither|None|Several) of (these|those|them)\b", text
     ):

@@ -41,6 +41,10 @@ def why_question(text: str) -> WhyQuestion | None:
     because = next((t for t in doc if t.lower_ == "because"), None)
     if because is None or because.i <= root.i or root.pos_ not in ("VERB", "AUX"):
         return None
+    if because.i > 0 and doc[because.i - 1].text in "([":
+        return None  # a reason in parentheses is an aside, not the answer
+    if any(c.dep_ in ("ccomp", "csubj") for c in root.children):
+        return None  # "The problem is that traces abort (because…)": no plain why
     reason = because.head if because.dep_ == "mark" else because
     if reason.head != root or because.i != reason.left_edge.i:
         return None  # the reason of the main clause, not of a clause inside it
@@ -74,7 +78,7 @@ def why_question(text: str) -> WhyQuestion | None:
         body = " ".join(root.lemma_ if t.i == root.i else t.text for t in words)
         question = f"Why {do} {_lower_first(subject_text)} {body}?"
     answer = doc[because.i :].text.strip()
-    if len(answer.split()) < 4:
+    if len(answer.split()) < 4 or answer.count("(") != answer.count(")"):
         return None
     question = re.sub(r"\s+([,;:.?!'’])", r"\1", question)
     question = re.sub(r"\s+(n't|'s)\b", r"\1", question)

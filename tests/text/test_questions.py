@@ -39,3 +39,13 @@ def test_no_question_without_a_subject_a_listener_can_picture() -> None:
     assert why_question("He went back because the night was cold and dark.") is None
     assert why_question("Passengers get sea-sick and do not enjoy themselves much.") is None
     assert why_question("He did not go because he was afraid of the dark.") is None
+
+
+def test_no_question_from_a_reason_in_parentheses_or_a_that_clause() -> None:
+    # TraceMonkey: "Why is the problem that outer loop traces often abort…?" was asked.
+    text = (
+        "The problem is that outer loop traces often abort during startup (because the "
+        "inner tree is not available or takes a side exit), which would lead to their being "
+        "quickly blacklisted by the basic algorithm."
+    )
+    assert why_question(text) is None

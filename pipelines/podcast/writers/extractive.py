@@ -238,7 +238,7 @@ def _compose(
                     continue
                 host_b = (
                     host_b
-                    or lines.about(beat, turns[-1].text)
+                    or lines.about(beat, " ".join(t.text for t in turns[1:]))
                     or (lines.reaction(told[-2]) if len(told) > 1 else None)
                     or lines.backchannel(beat)
                 )

@@ -11,13 +11,15 @@ import re
 from pipelines.text.digest import Beat
 from pipelines.text.questions import WhyQuestion, why_question
 
+# Each says what kind of answer is coming: a bare "And the abrupt ending?" about a term
+# nobody had mentioned told a blind reader that host B had read the script.
 _PAPER_QUESTIONS = {
-    "problem": ["Where {does} {term} come in?", "And {term}?"],
+    "problem": ["Where {does} {term} come in?", "What's the issue with {term}?"],
     "idea": ["So what's the idea behind {term}?", "What do they propose for {term}?"],
-    "method": ["How {does} {term} work?", "And {term}?"],
-    "result": ["What did they find about {term}?", "And {term}?"],
-    "limit": ["Is there a catch with {term}?", "And {term}?"],
-    "claim": ["What about {term}?", "And where {does} {term} come in?"],
+    "method": ["How {does} {term} work?", "What's the role of {term}?"],
+    "result": ["What did they find about {term}?", "What came out about {term}?"],
+    "limit": ["Is there a catch with {term}?", "What's the catch with {term}?"],
+    "claim": ["What do they say about {term}?", "Where {does} {term} come in?"],
 }
 _STORY_QUESTIONS = [
     "What does {name} do next?",
@@ -173,16 +175,18 @@ class HostLines:
         line = f"{next(self.interjections)} {lower_first(gist, beat.names).rstrip('.!')}."
         return self._fresh(line)
 
-    def about(self, beat: Beat, just_said: str) -> str | None:
+    def about(self, beat: Beat, heard: str) -> str | None:
         """'What about the two rogues?': when nothing else fits, a question naming what
-        the next line is about, rather than a nod."""
+        the next line is about, rather than a nod: only something the listener has heard
+        of already ("What about qualitative research?" out of nowhere told a blind reader
+        that host B had read the script)."""
         first = re.split(r"(?<=[.!?])\s", beat.text, maxsplit=1)[0].lower()
         for term in (beat.term, beat.subject, beat.topic):
             term = _as_said(term, first)
             if not term or not _specific(term) or term.lower() in self.asked:
                 continue
-            if term.lower().removeprefix("the ") in just_said.lower():
-                continue  # just heard: asking about it again says nothing
+            if not re.search(rf"\b{re.escape(term.lower().removeprefix('the '))}\b", heard.lower()):
+                continue
             self.asked.add(str(term).lower())
             for _ in range(len(_ABOUT_QUESTIONS)):
                 line = self._fresh(next(self.abouts).format(term=term))
