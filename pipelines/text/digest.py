@@ -145,7 +145,9 @@ def digest(
     wanted: dict[int, None] = {}
     for key in ranked:
         i = position[(key.passage.chapter_id, key.chapter_offset)]
-        wanted.update({max(0, i - 1): None, i: None, min(i + 1, len(sentences) - 1): None})
+        wanted.update({max(0, i - 1): None, i: None})
+        if i + 1 < len(sentences) and _PUNCHLINE.match(sentences[i + 1][0]):
+            wanted[i + 1] = None  # parsed only when it may come along
     indexes = list(wanted)
     texts = [_for_parse(sentences[i][0]) for i in indexes]
     docs = dict(zip(indexes, nlp.pipe(texts), strict=True))
