@@ -110,7 +110,7 @@ class HostLines:
                 line = self._fresh(next(cycle).format(term=beat.term, does=_does(beat.term)))
                 if line:
                     return line
-        if not self.paper and beat.subject and not beat.quoted:  # a quote is no deed
+        if not self.paper and _leads_with(beat) and not beat.quoted:  # a quote is no deed
             group = beat.subject.startswith("the ") and beat.subject[4:5].isupper()
             cycle = self.groups if group else self.story
             for _ in range(len(_STORY_QUESTIONS)):
@@ -220,6 +220,16 @@ class HostLines:
     def description(self, name: str, descriptions: dict[str, str]) -> str:
         described = descriptions.get(name)
         return f"{name} is {described}." if described else ""
+
+
+def _leads_with(beat: Beat) -> bool:
+    """The line opens on its subject doing something ("Weena had been hugely delighted"):
+    what "What does Weena do next?" needs. "Only forty times had that silent revolution
+    occurred … the Time Traveller had traversed" is no answer to one about him."""
+    if not beat.subject:
+        return False
+    opening = " ".join(beat.text.split()[:5]).lower()
+    return beat.subject.lower().removeprefix("the ") in opening
 
 
 def _as_said(term: str | None, sentence: str) -> str | None:

@@ -1,0 +1,29 @@
+"""Host B's questions, on lines from The Time Machine VII (built as beats by hand; what
+is tested is which question each line can answer)."""
+
+from __future__ import annotations
+
+from pipelines.podcast.writers.lines import HostLines
+from pipelines.text.digest import Beat
+from pipelines.types import Passage
+
+
+def _beat(text: str, subject: str) -> Beat:
+    passage = Passage("p1", "s", "c", 7, text, 0, len(text))
+    return Beat(text=text, printed=text, passage=passage, offset=0, score=1.0, subject=subject)
+
+
+def test_a_story_question_needs_a_line_that_opens_on_its_subject() -> None:
+    lines = HostLines(paper=False)
+    weena = _beat(
+        "Weena had been hugely delighted when the Time Traveller began to carry her.", "Weena"
+    )
+    asked = lines.question(weena, new_name=None, returning=None)
+    assert asked is not None and "Weena" in asked
+    stars = _beat(
+        "Only forty times had that silent revolution occurred during all the years that "
+        "the Time Traveller had traversed.",
+        "the Time Traveller",
+    )
+    # "What becomes of the Time Traveller?" would be answered by star-cycle musing.
+    assert lines.question(stars, new_name=None, returning=None) is None
