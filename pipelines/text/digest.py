@@ -456,8 +456,11 @@ def _make_beat(
         resolved = _resolve_start(text, start, previous, doc, narrator, tale)
         if resolved is None:
             return None
-        joined = isinstance(resolved, tuple)  # the sentence before came along
-        text, printed = resolved if joined else (resolved, printed)
+        if isinstance(resolved, tuple):  # the sentence before came along
+            joined = True
+            text, printed = resolved
+        else:
+            text = resolved
     # Told by an "I", a "he" or "she" is someone else, whom the listener may not have met
     # (in a story told in the third person, "she" is mostly the heroine).
     unanchored = told_as_i and _unanchored_pronoun(doc, start in PRONOUN_START)

@@ -110,7 +110,8 @@ class HostLines:
                 line = self._fresh(next(cycle).format(term=beat.term, does=_does(beat.term)))
                 if line:
                     return line
-        if not self.paper and _leads_with(beat) and not beat.quoted:  # a quote is no deed
+        if not self.paper and beat.subject and _leads_with(beat) and not beat.quoted:
+            # (a quote is no deed)
             group = beat.subject.startswith("the ") and beat.subject[4:5].isupper()
             cycle = self.groups if group else self.story
             for _ in range(len(_STORY_QUESTIONS)):
