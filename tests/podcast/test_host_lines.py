@@ -27,3 +27,17 @@ def test_a_story_question_needs_a_line_that_opens_on_its_subject() -> None:
     )
     # "What becomes of the Time Traveller?" would be answered by star-cycle musing.
     assert lines.question(stars, new_name=None, returning=None) is None
+
+
+def test_his_for_the_narrators_name_inside_a_sentence_right_after_him() -> None:
+    from pipelines.podcast.writers.spoken import vary_name
+    from pipelines.text.narration import Narrator
+
+    ishmael = Narrator("Ishmael", "he")
+    text = (
+        "Ishmael thought he would sail about a little. Some years ago, having little or no "
+        "money in Ishmael's purse, he went to sea."
+    )
+    assert "no money in his purse" in vary_name(text, ishmael).replace("or no ", "no ")
+    weena = "Weena ran along by Ishmael. Then Weena put flowers in Ishmael's pockets."
+    assert vary_name(weena, ishmael) == weena  # someone else was named: the name stays

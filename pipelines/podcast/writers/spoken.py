@@ -93,8 +93,22 @@ def vary_name(text: str, narrator: Narrator | None) -> str:
                 sentence = possessive + sentence[len(label) + 2 :]
             elif sentence.startswith(label + " "):
                 sentence = pronoun + sentence[len(label) :]
+            else:
+                sentence = _possessive_inside(sentence, label, possessive.lower())
         said.append(sentence)
     return " ".join(said)
+
+
+def _possessive_inside(sentence: str, label: str, possessive: str) -> str:
+    """'…came into the Time Traveller's head…' -> '…into his head…', right after a
+    sentence that named only him, when nobody else is named before it in this one."""
+    at = sentence.lower().find(label.lower() + "'s ")
+    if at <= 0:
+        return sentence
+    before = get_nlp()(sentence[:at]).ents
+    if any(e.label_ in ("PERSON", "ORG", "NORP") for e in before):
+        return sentence
+    return sentence[:at] + possessive + sentence[at + len(label) + 2 :]
 
 
 def said_authors(authors: list[str]) -> str:
