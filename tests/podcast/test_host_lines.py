@@ -41,3 +41,13 @@ def test_his_for_the_narrators_name_inside_a_sentence_right_after_him() -> None:
     assert "no money in his purse" in vary_name(text, ishmael).replace("or no ", "no ")
     weena = "Weena ran along by Ishmael. Then Weena put flowers in Ishmael's pockets."
     assert vary_name(weena, ishmael) == weena  # someone else was named: the name stays
+
+
+def test_no_what_about_or_back_to_the_one_who_tells_the_story() -> None:
+    lines = HostLines(paper=False)
+    lines.tellers = {"ishmael"}
+    beat = _beat("Ishmael goes as a simple sailor, right before the mast.", "Ishmael")
+    assert lines.about(beat, heard="Call me Ishmael. Ishmael went to sea.") is None
+    assert lines.question(beat, new_name=None, returning="Ishmael") != "Back to Ishmael, then?"
+    others = HostLines(paper=False)
+    assert others.about(beat, heard="Ishmael went to sea.") is not None  # not the teller

@@ -179,6 +179,7 @@ def _compose(
     one_host, debate = kind.one_host, kind.value == "debate"
     source = material.source
     lines = HostLines(paper=source.kind == SourceKind.PAPER)
+    lines.tellers = {t.label.lower() for t in plan.tellers}
     turns: list[Turn] = [Turn(speaker=a, text=_intro(material, request, previously), segment=0)]
     used: set[str] = set()
     seen: dict[str, int] = {}  # name -> the beat number where it was last heard

@@ -63,6 +63,9 @@ class HostLines:
         self.paper = paper
         self.used: set[str] = set()
         self.asked: set[str] = set()  # terms host B has asked about once already
+        # Who tells the story ("Ishmael"): every line is about him, so "What about
+        # Ishmael?" or "Back to Ishmael, then?" asks nothing.
+        self.tellers: set[str] = set()
         self.story = itertools.cycle(_STORY_QUESTIONS)
         self.groups = itertools.cycle(_GROUP_QUESTIONS)
         self.terms = itertools.cycle(_TERM_QUESTIONS)
@@ -90,7 +93,7 @@ class HostLines:
             return self._fresh(f"Wait, who are the {new_name}?")
         if new_name:
             return self._fresh(f"Wait, who's {new_name}?") or self._fresh(f"Who is {new_name}?")
-        if returning:
+        if returning and returning.lower() not in self.tellers:
             return self._fresh(f"Back to {returning}, then?")
         if beat.role == "dialogue" and beat.subject:
             return self._fresh(f"What does {beat.subject} say?")
@@ -185,6 +188,8 @@ class HostLines:
         for term in (beat.term, beat.subject, beat.topic):
             term = _as_said(term, first)
             if not term or not _specific(term) or term.lower() in self.asked:
+                continue
+            if term.lower() in self.tellers:
                 continue
             if not re.search(rf"\b{re.escape(term.lower().removeprefix('the '))}\b", heard.lower()):
                 continue
