@@ -32,16 +32,23 @@ from pipelines.text.keysentences import MAX_WORDS, KeySentence, rank_candidates,
 from pipelines.text.narration import Narrator, authors_in_third_person, to_third_person
 from pipelines.text.nlp import get_nlp
 from pipelines.text.prose import is_prose, speakable
+from pipelines.text.standalone import (
+    CONNECTIVE,
+    DEMONSTRATIVE_START,
+    PRONOUN_START,
+    PUNCHLINE,
+    has_finite_root,
+    punchline_after,
+    resolve_start,
+    told_in_first_person,
+    unanchored_pronoun,
+    with_sentence_before,
+    without_dash_aside,
+)
 from pipelines.types import CAPTIONS_MARKER, Passage
 
-CONNECTIVE = re.compile(
-    r"^(?:(?:But|And|Yet|So(?! far| much| long| many| few)|Then|Thus|Therefore|Hence|Moreover|Meanwhile|Also|Nor|Or|Furthermore|"
-    r"Consequently|Accordingly|Of course)\b,?|(?:However|Still|Now|Well|Again|Indeed|"
-    r"Instead|Finally|Lastly|Doubtless|Surely|Certainly|Anyway|Further|Likewise|Similarly|"
-    r"Besides|Yes|No|True|Nay),)\s+"
-)  # the second group only with its comma: "However great..." is no connective
-PRONOUN_START = {"he", "she", "they", "it", "his", "her", "their", "its", "him", "them"}
-DEMONSTRATIVE_START = {"this", "these", "those", "that", "such"}
+__all__ = ["CONNECTIVE", "Beat", "Digest", "digest", "told_in_first_person", "without_dash_aside"]
+
 PAPER_CUES = {
     "problem": re.compile(
         r"\b(problem|challenge|difficult|expensive|slow|bottleneck|suffer|lack|hard to|"
@@ -146,7 +153,7 @@ def digest(
     for key in ranked:
         i = position[(key.passage.chapter_id, key.chapter_offset)]
         wanted.update({max(0, i - 1): None, i: None})
-        if i + 1 < len(sentences) and _PUNCHLINE.match(sentences[i + 1][0]):
+        if i + 1 < len(sentences) and PUNCHLINE.match(sentences[i + 1][0]):
             wanted[i + 1] = None  # parsed only when it may come along
     indexes = list(wanted)
     texts = [_for_parse(sentences[i][0]) for i in indexes]
@@ -181,13 +188,23 @@ def digest(
             beat.printed = printed_as[i]
         follower = docs.get(i + 1)
         if follower is not None and sentences[i + 1][1].chapter_id == key.passage.chapter_id:
-            _with_punchline(beat, follower, speaker_of_i)
+            _bring_punchline(beat, follower, speaker_of_i)
         beats.append(beat)
     chosen = sorted(beats, key=lambda b: -b.score)[:limit]
     for beat, spoken in zip(chosen, nlp.pipe([b.text for b in chosen]), strict=True):
         _describe(beat, spoken)  # who/what of the line as it will be heard
     descriptions = {**described_in(passages), **descriptions_in(docs.values())}
     return Digest(chosen, descriptions, narrator, is_paper, _opening_words(sentences, passages))
+
+
+def _bring_punchline(beat: Beat, follower: Any, narrator: Narrator | None) -> None:
+    """A short "This is…" right after the beat comes along (see `punchline_after`)."""
+    if beat.quoted or beat.role == "dialogue":
+        return
+    point = punchline_after(beat.text, follower, narrator)
+    if point:
+        beat.text = f"{beat.text} {point}"
+        beat.printed = f"{beat.printed} {follower.text.strip()}"
 
 
 _CITES = re.compile(r"\[\d+(?:\s*[-–,]\s*\d+)*\]|\bet al\b|\(\w+,? (?:19|20)\d\d\)")
@@ -234,102 +251,6 @@ def _with_opening(
         if (passage.chapter_id, offset) not in known
     ]
     return out
-
-
-_DASH_ASIDE = re.compile(r"\s*[—–]\s*([^—–“”\"]{3,140}?)\s*[—–]\s*")
-_NEGATION = re.compile(r"\b(not|no|never|nothing|none|nor|without)\b|n't", re.I)
-
-
-_PUNCHLINE = re.compile(r"^(This|That|It|Such) (is|was|'s)\b")
-
-
-def _with_punchline(beat: Beat, follower: Any, narrator: Narrator | None) -> None:
-    """'…then, I account it high time to get to sea. This is my substitute for pistol and
-    ball.': a short "This is…" right after a beat is its point, and dangles alone."""
-    text = follower.text.strip()
-    if (
-        beat.quoted
-        or beat.role == "dialogue"
-        or not _PUNCHLINE.match(text)
-        or not 4 <= len(text.split()) <= 14
-        or not text.endswith(".")
-        or re.search(r"[“”\"]", text)
-        or beat.words + len(text.split()) > 60
-    ):
-        return
-    if re.search(r"\b(I|my|me|myself)\b", text):
-        told = to_third_person(follower, narrator) if narrator else None
-        if told is None:
-            return
-        label = narrator.label if narrator else ""
-        if narrator and narrator.pronoun and label in beat.text:  # named already: "his"
-            his = {"he": "his", "she": "her"}.get(narrator.pronoun, label + "'s")
-            text = told.replace(f"{label}'s", his, 1)
-            text = re.sub(rf"\b{re.escape(label)}\b", narrator.pronoun, text, count=1)
-        else:
-            text = told
-    beat.text = f"{beat.text} {speakable(text)}"
-    beat.printed = f"{beat.printed} {follower.text.strip()}"
-
-
-def told_in_first_person(passages: list[Passage]) -> bool:
-    """An "I" tells it: 'I' outside dialogue at least once per 150 words."""
-    said = re.compile(r"“[^”]*”|\"[^\"]*\"|‘[^‘]*’(?!\w)")  # Alice's ‘…’ too
-    mine = words = 0
-    for passage in passages:
-        text = passage.text
-        close = re.search(r"[”’](?!\w)", text)
-        if close and not re.search(r"[“‘]", text[: close.start()]):
-            text = text[close.end() :]  # it starts inside a line of dialogue
-        mine += len(re.findall(r"\b(?:I|my|me)\b", said.sub(" ", text)))
-        words += len(text.split())
-    return mine >= words / 150
-
-
-_PERSONAL = {"he", "him", "his", "she", "her", "hers"}
-_PEOPLE = re.compile(
-    r"(?i)^(man|men|woman|women|boy|girl|child|king|queen|emperor|minister|captain|father|"
-    r"mother|sister|brother|wife|husband|friend|doctor|traveller|stranger|lady|gentleman|"
-    r"officer|soldier|sailor|master|servant|fellow|creature|person|host|guest|old|son|"
-    r"daughter|uncle|aunt|prince|princess|rascal|swindler|judge|dog|cat)s?$"
-)
-
-
-def _unanchored_pronoun(doc: Any, first_resolved: bool) -> bool:
-    """A 'his' or 'she' with nobody before it in the sentence for it to mean ('There stand
-    his trees'), when the sentence is heard alone. A leading pronoun that got its name
-    is anchored; first-person narration is told with the narrator's name."""
-    tokens = list(doc)[1:] if first_resolved else list(doc)
-    for token in tokens:
-        if token.lower_ in ("i", "me", "my"):
-            return False  # the narrator's own sentence: it is told with his name first
-        if token.pos_ == "PROPN" or token.ent_type_ == "PERSON" or _PEOPLE.match(token.text):
-            return False
-        if token.lower_ in _PERSONAL and token.pos_ == "PRON":
-            return True
-    return False
-
-
-def _has_finite_root(doc: Any) -> bool:
-    """Its main verb is finite ('he lowered', 'she had gone'), not a bare '-ing' or '-ed'."""
-    root = next(iter(doc.sents)).root
-    if root.pos_ not in ("VERB", "AUX"):
-        return root.pos_ not in ("NOUN", "PRON", "DET", "NUM", "ADJ")  # odd parses pass
-    return root.tag_ not in ("VBG", "VBN") or any(
-        c.dep_ in ("aux", "auxpass") for c in root.children
-    )
-
-
-def without_dash_aside(text: str) -> str:
-    """'Feeling tired — my feet, in particular, were very sore — I lowered her': a long
-    sentence's aside between dashes goes (a listener hears no dashes), unless it denies
-    something; a quotation is never cut (the caller keeps those whole)."""
-    if len(text.split()) <= 22:
-        return text
-    match = _DASH_ASIDE.search(text)
-    if not match or len(match.group(1).split()) > 20 or _NEGATION.search(match.group(1)):
-        return text
-    return text[: match.start()] + ", " + text[match.end() :]
 
 
 def _outside_quotes(text: str) -> str:
@@ -402,7 +323,7 @@ def _make_beat(
         return None  # it leads into something the listener won't hear
     if not any(t.pos_ in ("VERB", "AUX") for t in doc):
         return None  # no verb: a caption, a heading or a table row, not a sentence
-    if not is_paper and not _has_finite_root(doc):
+    if not is_paper and not has_finite_root(doc):
         return None  # "Some leaning against the spiles; some seated…": a list, no sentence
     role = _paper_role(text) if is_paper else "event"
     quoted = False
@@ -453,7 +374,7 @@ def _make_beat(
         start = "they"  # "One of these emerged...": these who? like a leading pronoun
     joined = False
     if not quoted and start in PRONOUN_START | DEMONSTRATIVE_START:
-        resolved = _resolve_start(text, start, previous, doc, narrator, tale)
+        resolved = resolve_start(text, start, previous, doc, narrator, tale)
         if resolved is None:
             return None
         if isinstance(resolved, tuple):  # the sentence before came along
@@ -463,12 +384,12 @@ def _make_beat(
             text = resolved
     # Told by an "I", a "he" or "she" is someone else, whom the listener may not have met
     # (in a story told in the third person, "she" is mostly the heroine).
-    unanchored = told_as_i and _unanchored_pronoun(doc, start in PRONOUN_START)
+    unanchored = told_as_i and unanchored_pronoun(doc, start in PRONOUN_START)
     if not quoted and not joined and unanchored:
         # "There stand his trees": whose? The painter is in the sentence before: it comes
         # along when it can stand alone, else the beat is not told.
-        together = _with_sentence_before(text, previous, doc)
-        if together is None or _unanchored_pronoun(previous, False):
+        together = with_sentence_before(text, previous, doc)
+        if together is None or unanchored_pronoun(previous, False):
             return None
         text, printed = together
     if not quoted:
@@ -488,42 +409,6 @@ def _make_beat(
         has_number=bool(re.search(r"\d", text)),
         cites=bool(_CITES.search(printed)),
     )
-
-
-def _resolve_start(
-    text: str, start: str, previous: Any, doc: Any, narrator: Narrator | None, tale: bool
-) -> str | tuple[str, str] | None:
-    """Make a sentence that opens on 'He'/'This'/'It' stand alone, or give up (None)."""
-    if start in DEMONSTRATIVE_START and len(doc) > 1 and doc[1].pos_ in ("NOUN", "ADJ"):
-        return "The " + text.split(" ", 1)[1]  # "This approach works" -> "The approach works"
-    if previous is None:
-        return None
-    if start in ("he", "she", "his", "her", "him"):
-        people = list(dict.fromkeys(e.text for e in previous.ents if e.label_ == "PERSON"))
-        subject = subject_name(previous)
-        name = subject if subject in people else (people[0] if len(people) == 1 else None)
-        if name:
-            word = text.split(" ", 1)
-            replacement = name + "'s" if start in ("his", "her") else name
-            return replacement + " " + (word[1] if len(word) > 1 else "")
-    return _with_sentence_before(text, previous, doc)
-
-
-def _with_sentence_before(text: str, previous: Any, doc: Any) -> tuple[str, str] | None:
-    """The sentence before and this one, told together, when the one before is short,
-    plain prose that itself stands alone ("Here is an artist. There stand his trees…")."""
-    if previous is None:
-        return None
-    prev_text = previous.text.strip()
-    if not is_prose(prev_text) or len(prev_text.split()) > 30 or "?" in prev_text:
-        return None
-    first = re.match(r"[“\"]?([A-Za-z]+)", CONNECTIVE.sub("", prev_text))
-    if not first or first.group(1).lower() in PRONOUN_START | DEMONSTRATIVE_START:
-        return None
-    if re.search(r"[“”\"]", prev_text) or re.search(r"\b(I|my|me)\b", prev_text):
-        return None
-    joined = CONNECTIVE.sub("", prev_text) + " " + text
-    return joined, prev_text + " " + doc.text.strip()
 
 
 def _paper_role(text: str) -> str:
