@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipelines.text.acts import act_of
 from pipelines.text.clauses import (
     described_in,
     descriptions_in,
@@ -94,6 +95,7 @@ class Beat:
     term: str | None = None  # a short noun phrase the beat is about, for questions
     gist: str | None = None  # a short "who did what" clause for reactions and recaps
     topic: str | None = None  # its whole subject, "knowledge of the condition", to ask about
+    act: str | None = None  # what its subject does: "decide", "go", "feel"… (text/acts.py)
     quoted: bool = False  # read as a quotation, with whose words it is
     has_number: bool = False
     cites: bool = False  # it cites other work ("[25]", "et al."): not the text's own finding
@@ -270,6 +272,7 @@ def _describe(beat: Beat, doc: Any) -> None:
     if beat.role != "dialogue":
         beat.subject = subject or beat.subject
     beat.names = names_in(doc)
+    beat.act = None if beat.quoted else act_of(doc, beat.subject)
     beat.term = term_of(doc, avoid=beat.subject)
     beat.gist = None if beat.quoted else gist_of(doc, subject or subject_phrase(doc))
     beat.topic = None if beat.quoted else whole_subject(doc)

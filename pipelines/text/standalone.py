@@ -119,8 +119,9 @@ def resolve_start(
     text: str, start: str, previous: Any, doc: Any, narrator: Narrator | None, tale: bool
 ) -> str | tuple[str, str] | None:
     """Make a sentence that opens on 'He'/'This'/'It' stand alone, or give up (None)."""
-    if start in DEMONSTRATIVE_START and len(doc) > 1 and doc[1].pos_ in ("NOUN", "ADJ"):
-        return "The " + text.split(" ", 1)[1]  # "This approach works" -> "The approach works"
+    if start in DEMONSTRATIVE_START and len(doc) > 1 and doc[1].pos_ in ("NOUN", "ADJ", "PROPN"):
+        # "This approach works" -> "The approach works"; "These Eloi were…" -> "The Eloi…"
+        return "The " + text.split(" ", 1)[1]
     if previous is None:
         return None
     if start in ("he", "she", "his", "her", "him"):

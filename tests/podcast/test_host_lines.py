@@ -51,3 +51,25 @@ def test_no_what_about_or_back_to_the_one_who_tells_the_story() -> None:
     assert lines.question(beat, new_name=None, returning="Ishmael") != "Back to Ishmael, then?"
     others = HostLines(paper=False)
     assert others.about(beat, heard="Ishmael went to sea.") is not None  # not the teller
+
+
+def test_host_b_asks_about_the_deed_the_next_line_tells() -> None:
+    """'So what does the Time Traveller decide?' before the line where he decides, not the
+    same 'What happens next?' before every line; asked once, then another wording."""
+    lines = HostLines(paper=False)
+    decides = _beat(
+        "Without further delay the Time Traveller determined to make himself arms.",
+        "the Time Traveller",
+    )
+    decides.act = "decide"
+    assert lines.act_question(decides) == "So what does the Time Traveller decide?"
+    assert lines.act_question(decides) == "What's the Time Traveller's plan, then?"
+    group = _beat("The Morlocks went down into the dark again.", "the Morlocks")
+    group.act = "go"
+    assert lines.act_question(group) == "Where do the Morlocks go from there?"
+    later = _beat(
+        "Through that long night under the stars the Time Traveller felt like a beast in a trap.",
+        "the Time Traveller",
+    )
+    later.act = "feel"
+    assert lines.act_question(later) is None  # the line doesn't open on him

@@ -217,7 +217,7 @@ def test_another_studys_finding_is_not_told_as_the_papers_own(tmp_path) -> None:
     paper = library.add_file(ws, TULLY, settings=ws.settings).source
     script = write_script(ws, PodcastRequest(paper.id, None, minutes=5), settings=ws.settings)
     spoken = " ".join(t.text for t in script.turns)
-    assert "The findings:" in spoken
+    assert "Here are the findings." in spoken
     assert "dose-response" not in spoken
 
 
@@ -230,7 +230,7 @@ def test_host_b_never_speaks_twice_in_a_row_on_a_paper(tmp_path) -> None:
     assert speakers.count("Ben") >= 6
     doubled = [i for i in range(1, len(speakers)) if speakers[i] == speakers[i - 1] == "Ben"]
     assert not doubled, [script.turns[i].text for i in doubled]
-    assert any(t.text.startswith("The idea:") for t in script.turns)
+    assert any(t.text.startswith("Here's their idea.") for t in script.turns)
 
 
 def test_the_teller_is_he_after_a_sentence_that_named_only_him() -> None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from pipelines.podcast.checks import line_problem
 from pipelines.podcast.material import Material, Segment, body_words, segment_budgets
-from pipelines.podcast.writers.lines import HostLines, topic_taken_up
+from pipelines.podcast.writers.lines import HostLines, lower_first, topic_taken_up
 from pipelines.podcast.writers.paper_plan import paper_segments
 from pipelines.podcast.writers.recap import closing
 from pipelines.podcast.writers.spoken import said_authors, spoken_title, tidy_title, vary_name
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from pipelines.podcast.request import PodcastRequest
 
 HOST_B_WORDS = 8  # a typical question or reaction, used when planning the budget
+_LONG_TURN = 110  # words: host A goes on in a new turn past this
 _NAME_GAP = 4  # beats after which a name coming back gets a "back to ..." link
 
 
@@ -241,9 +242,21 @@ def _compose(
                     host_b
                     or lines.about(beat, " ".join(t.text for t in turns[1:]))
                     or (lines.reaction(told[-2]) if len(told) > 1 else None)
-                    or lines.backchannel(beat)
+                    or ""
                 )
-                turns.append(Turn(b, host_b, [beat.passage.id], number))
+                if host_b:
+                    turns.append(Turn(b, host_b, [beat.passage.id], number))
+                else:
+                    # Nothing of the text's to ask or say: no "Mm-hm." from host B; host A
+                    # goes on, saying that this is a later passage ("Further on, …").
+                    if not _TIME_TRANSITION.match(told_as):
+                        told_as = f"{lines.moving_on()} {lower_first(told_as, beat.names)}"
+                    long = count_words(turns[-1].text) + count_words(told_as) > _LONG_TURN
+                    if not long or turns[-2].speaker == a:  # never three turns of hers in a row
+                        _go_on(turns[-1], replace(beat, text=told_as))
+                        continue
+            if lines.paper and i == 0:
+                told_as = lines.paper_lead(beat, told_as)
             intro = lines.description(name, dig.descriptions) if name else ""
             reader = b if debate and beat.role in ("limit",) else a
             _say(turns, reader, " ".join(x for x in (lead, intro, told_as) if x), beat, number)

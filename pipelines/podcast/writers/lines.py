@@ -34,19 +34,31 @@ _GROUP_QUESTIONS = [
     "Where does that leave {name}?",
     "What becomes of {name}?",
 ]
+# What the next line tells its subject did (text/acts.py), asked of them by name.
+_ACT_QUESTIONS = {
+    "decide": ["So what {does} {name} decide?", "What's {poss} plan, then?"],
+    "realise": ["What {does} {name} realise?", "What dawns on {name}?"],
+    "go": ["Where {does} {name} go from there?", "Where {does} {name} head next?"],
+    "feel": ["How {is} {name} feeling by now?", "How {does} {name} feel at this point?"],
+    "think": ["What's going through {poss} mind?", "What {does} {name} make of it all?"],
+    "see": ["What {does} {name} see?", "What catches {poss} eye?"],
+    "say": ["What {does} {name} say?", "What {does} {name} have to say?"],
+}
 _TERM_QUESTIONS = ["And {term}?", "Where {does} {term} come in?"]
 _ABOUT_QUESTIONS = ["What about {term}?", "And {term}?", "Tell me about {term}."]
-_PROMPTS = ["And then?", "What happens next?", "Go on.", "Then what?", "And after that?"]
 _INTERJECTIONS = ["Okay, so", "Hm. So", "Right, so", "Huh. So", "Wait, so", "Ah, so"]
 # Where a later part starts, and nothing more: "the story turns" promised a turn the
 # text might not take (a blind reader caught it).
 _LATER_FRAMES = ["That brings us to {spoken}.", "Now for {spoken}.", "Next, {spoken}."]
+# A paper part's first line, said as a person would rather than read as a label ("The
+# problem:" sounded like headings read aloud to a blind reader). Each keeps the word of
+# host B's question ("So what problem are they taking on?").
 _PAPER_LEADS = {
-    "problem": "The problem:",
-    "idea": "The idea:",
-    "method": "How it works:",
-    "result": "The findings:",
-    "limit": "The limits:",
+    "problem": "The problem is that {lower}",
+    "idea": "Here's their idea. {text}",
+    "method": "Here's how it works. {text}",
+    "result": "Here are the findings. {text}",
+    "limit": "One limit, by their own account: {lower}",
 }
 
 
@@ -71,12 +83,9 @@ class HostLines:
         self.terms = itertools.cycle(_TERM_QUESTIONS)
         self.interjections = itertools.cycle(_INTERJECTIONS)
         self.frames = itertools.cycle(_LATER_FRAMES)
-        self.prompts = itertools.cycle(_PROMPTS)
         self.abouts = itertools.cycle(_ABOUT_QUESTIONS)
         self.turn = 0
-        self.nods = itertools.cycle(
-            ["Go on.", "Mm-hm.", "I'm listening.", "Okay.", "Keep going.", "Sure."]
-        )
+        self.later = itertools.cycle(["Further on,", "Next,"])
         self.paper_cycles = {k: itertools.cycle(v) for k, v in _PAPER_QUESTIONS.items()}
 
     def _fresh(self, line: str) -> str | None:
@@ -113,6 +122,9 @@ class HostLines:
                 line = self._fresh(next(cycle).format(term=beat.term, does=_does(beat.term)))
                 if line:
                     return line
+        acted = self.act_question(beat)
+        if acted:
+            return acted
         if not self.paper and beat.subject and _leads_with(beat) and not beat.quoted:
             # (a quote is no deed)
             group = beat.subject.startswith("the ") and beat.subject[4:5].isupper()
@@ -134,6 +146,25 @@ class HostLines:
                     return line
         return None
 
+    def act_question(self, beat: Beat) -> str | None:
+        """'So what does the Time Traveller decide?' before a line that opens on him
+        deciding; None when the line tells no such deed of its subject."""
+        if self.paper or not beat.act or not beat.subject or beat.quoted or not _leads_with(beat):
+            return None
+        name = beat.subject
+        many = bool(re.search(r"[^s]s$", name.split()[-1]))  # "the Morlocks"
+        values = {
+            "name": name,
+            "does": "do" if many else "does",
+            "is": "are" if many else "is",
+            "poss": name + ("'" if name.endswith("s") else "'s"),
+        }
+        for template in _ACT_QUESTIONS[beat.act]:
+            line = self._fresh(template.format(**values))
+            if line:
+                return line[:1].upper() + line[1:]
+        return None
+
     def host_b(
         self, previous: Beat, beat: Beat, *, new_name: str | None, returning: str | None
     ) -> str | None:
@@ -143,6 +174,9 @@ class HostLines:
         self.turn += 1
         if new_name or returning:
             return self.question(beat, new_name=new_name, returning=returning)
+        acted = self.act_question(beat)
+        if acted:
+            return acted
         if beat.subject and beat.subject == previous.subject and not self.paper:
             term = None if beat.term in (beat.subject, f"the {beat.subject}") else beat.term
             beat = Beat(
@@ -200,14 +234,15 @@ class HostLines:
                     return line
         return None
 
-    def backchannel(self, beat: Beat) -> str:
-        """A short nod, when no question fits and host A has talked long enough."""
-        return next(self.nods)
+    def moving_on(self) -> str:
+        """'A little later,': host A's lead-in when she goes on to a later passage with
+        no line of host B's between (no stock "Mm-hm.")."""
+        return next(self.later)
 
     def framing(self, beat: Beat, spoken: str, first: bool, opening: str | None = None) -> str:
         """Host A's lead-in for a segment's first beat."""
         if self.paper:
-            return _PAPER_LEADS.get(beat.role, "")
+            return ""  # see paper_lead
         whole = spoken.removeprefix("the opening of ")  # not "the opening ... starts"
         said = whole[:1].upper() + whole[1:]
         if first and opening:
@@ -217,6 +252,13 @@ class HostLines:
         if first:
             return f"{said} opens like this."
         return ""  # the segment's own transition said where we are
+
+    def paper_lead(self, beat: Beat, text: str) -> str:
+        """'The problem is that heart failure…': a paper part's first line."""
+        template = _PAPER_LEADS.get(beat.role)
+        if not template or not text[:1].isupper():
+            return text
+        return template.format(text=text, lower=lower_first(text, beat.names))
 
     def later_frame(self, spoken: str) -> str:
         """'That brings us to the middle of chapter seven.': where a later part starts."""
@@ -234,8 +276,8 @@ def _leads_with(beat: Beat) -> bool:
     occurred … the Time Traveller had traversed" is no answer to one about him."""
     if not beat.subject:
         return False
-    opening = " ".join(beat.text.split()[:5]).lower()
-    return beat.subject.lower().removeprefix("the ") in opening
+    at = beat.text.lower().find(beat.subject.lower().removeprefix("the "))
+    return at >= 0 and len(beat.text[:at].split()) <= 4  # within its first five words
 
 
 def _as_said(term: str | None, sentence: str) -> str | None:
