@@ -350,7 +350,9 @@ def _make_beat(
             or not said[:1].isupper()
         ):
             return None  # a question or a broken-off line of dialogue
-        text = f'{speaker[0].upper() + speaker[1:]} says: "{said.rstrip(",")}"'
+        said = said.rstrip(", ")
+        said += "" if said.endswith((".", "!", "?")) else "."  # "…seven now," said he
+        text = f'{speaker[0].upper() + speaker[1:]} says: "{said}"'
         role, subject, quoted = "dialogue", speaker, True
     elif first_person and (tale or not has_quote):
         if narrator is None:

@@ -73,3 +73,14 @@ def test_host_b_asks_about_the_deed_the_next_line_tells() -> None:
     )
     later.act = "feel"
     assert lines.act_question(later) is None  # the line doesn't open on him
+
+
+def test_an_anthologys_page_number_is_not_said_with_the_story_title() -> None:
+    """'The opening of 193 The Emperor's New Clothes' was heard in the Curry anthology."""
+    from pipelines.podcast.material import Segment
+    from pipelines.podcast.writers.spoken import spoken_title
+
+    parts = ("the opening of", "the middle of", "the last part of")
+    for part in parts:
+        segment = Segment("x", [], spoken=f"{part} 193 THE EMPEROR'S NEW CLOTHES")
+        assert spoken_title(segment) == f"{part} The Emperor's New Clothes"

@@ -133,21 +133,26 @@ def _pick(beats: list[Beat], budget: int, used: set[str]) -> list[Beat]:
     rest = sorted((b for b in fresh if b not in firsts), key=lambda b: -b.score)
     picked: list[Beat] = []
     spent = 0
-    for beat in firsts + rest:
-        if not beat.quoted:  # told by ear: lead-ins and asides of long sentences left out
-            beat = replace(beat, text=compress(beat.text, beat.subject))
-        cost = beat.words + HOST_B_WORDS
-        quotes = sum(p.quoted for p in picked)
-        if (
-            (spent + cost > budget * 1.1 and picked)
-            or (beat.quoted and quotes >= 1)
-            or _said(beat, used)
-        ):
-            continue
-        picked.append(beat)
-        used.update((beat.text, beat.printed))
-        spent += cost
-        if spent >= budget * 0.95:
+    # A second quotation, and a third, only when the text gives too few lines to tell
+    # (a chapter of dialogue, or a narrator whose "I" can't be retold).
+    for most_quotes in (1, 3):
+        for beat in firsts + rest:
+            if not beat.quoted:  # told by ear: lead-ins and asides of long sentences left out
+                beat = replace(beat, text=compress(beat.text, beat.subject))
+            cost = beat.words + HOST_B_WORDS
+            quotes = sum(p.quoted for p in picked)
+            if (
+                (spent + cost > budget * 1.1 and picked)
+                or (beat.quoted and quotes >= most_quotes)
+                or _said(beat, used)
+            ):
+                continue
+            picked.append(beat)
+            used.update((beat.text, beat.printed))
+            spent += cost
+            if spent >= budget * 0.95:
+                break
+        if spent >= budget * 0.8:
             break
     return sorted(picked, key=lambda b: b.order)
 
@@ -204,9 +209,13 @@ def _compose(
             turns.append(Turn(b, opening, [beats[0].passage.id], number))
         for i, beat in enumerate(beats):
             told.append(beat)
+            # Host B's opening ("So, the opening of chapter seven. What's going on with the
+            # Time Traveller?") said where we are: "Chapter seven opens with the Time
+            # Traveller." would say it again. Its first words are still worth quoting.
+            framed = i == 0 and (one_host or number > 1 or bool(dig.opening_words))
             lead = (
                 lines.framing(beat, spoken_title(segment), number == 1, dig.opening_words)
-                if i == 0
+                if framed
                 else ""
             )
             if i == 0 and asked:
@@ -234,13 +243,14 @@ def _compose(
                 turns.append(Turn(b, why.question, [beat.passage.id], number))
                 told_as = why.answer
             elif turns[-1].speaker == a:  # never two of host B's lines in a row
+                lines.heard = " ".join(t.text for t in turns[1:])
                 host_b = _host_b_line(lines, beats[i - 1], beat, name, returning, debate, a, b)
                 if not host_b and _near(beats[i - 1], beat) and count_words(turns[-1].text) < 70:
                     _go_on(turns[-1], beat)  # nothing worth asking: host A goes on
                     continue
                 host_b = (
                     host_b
-                    or lines.about(beat, " ".join(t.text for t in turns[1:]))
+                    or lines.about(beat, lines.heard)
                     or (lines.reaction(told[-2]) if len(told) > 1 else None)
                     or ""
                 )

@@ -44,7 +44,8 @@ _ACT_QUESTIONS = {
     "see": ["What {does} {name} see?", "What catches {poss} eye?"],
     "say": ["What {does} {name} say?", "What {does} {name} have to say?"],
 }
-_TERM_QUESTIONS = ["And {term}?", "Where {does} {term} come in?"]
+# A name heard for the first time: "And Cato?" would take him as known.
+_TERM_QUESTIONS = ["Where {does} {term} come in?", "And where {does} {term} fit in?"]
 _ABOUT_QUESTIONS = ["What about {term}?", "And {term}?", "Tell me about {term}."]
 _INTERJECTIONS = ["Okay, so", "Hm. So", "Right, so", "Huh. So", "Wait, so", "Ah, so"]
 # Where a later part starts, and nothing more: "the story turns" promised a turn the
@@ -78,6 +79,7 @@ class HostLines:
         # Who tells the story ("Ishmael"): every line is about him, so "What about
         # Ishmael?" or "Back to Ishmael, then?" asks nothing.
         self.tellers: set[str] = set()
+        self.heard = ""  # what the episode has said so far (the writer keeps it up to date)
         self.story = itertools.cycle(_STORY_QUESTIONS)
         self.groups = itertools.cycle(_GROUP_QUESTIONS)
         self.terms = itertools.cycle(_TERM_QUESTIONS)
@@ -140,6 +142,10 @@ class HostLines:
         )
         if _specific(beat.term) and named and not about_subject and beat.term not in self.asked:
             self.asked.add(str(beat.term))
+            if _mentioned(beat.term, self.heard):  # "And Weena?", not "Where does Weena come in?"
+                line = self._fresh(f"And {beat.term}?")
+                if line:
+                    return line
             for _ in range(len(_TERM_QUESTIONS)):
                 line = self._fresh(next(self.terms).format(term=beat.term, does=_does(beat.term)))
                 if line:
@@ -225,7 +231,7 @@ class HostLines:
                 continue
             if term.lower() in self.tellers:
                 continue
-            if not re.search(rf"\b{re.escape(term.lower().removeprefix('the '))}\b", heard.lower()):
+            if not _mentioned(term, heard):
                 continue
             self.asked.add(str(term).lower())
             for _ in range(len(_ABOUT_QUESTIONS)):
@@ -268,6 +274,10 @@ class HostLines:
     def description(self, name: str, descriptions: dict[str, str]) -> str:
         described = descriptions.get(name)
         return f"{name} is {described}." if described else ""
+
+
+def _mentioned(term: str, heard: str) -> bool:
+    return bool(re.search(rf"\b{re.escape(term.lower().removeprefix('the '))}\b", heard.lower()))
 
 
 def _leads_with(beat: Beat) -> bool:

@@ -64,7 +64,7 @@ def say_numbers(text: str) -> str:
 def spoken_title(segment: Segment) -> str:
     spoken = tidy_title(segment.spoken)
     spoken = re.sub(
-        r"(^|\bto |\bthe )\d+(\.\d+)*\.?\s+", r"\1", spoken
+        r"(^|\bto |\bthe |\bof )\d+(\.\d+)*\.?\s+", r"\1", spoken
     )  # "4.1 Nesting" -> "Nesting"
     return spoken.strip().rstrip(".:")
 
