@@ -21,8 +21,9 @@ _FORMS = {
     "leave leaves left head heads headed march marches marched sail sails sailed arrive "
     "arrives arrived hurry hurries hurried creep creeps crept wander wanders wandered ride "
     "rides rode flee flees fled proceed proceeds proceeded set sets",
-    "feel": "feel feels felt fear fears feared dread dreads dreaded love loves loved hate "
-    "hates hated hope hopes hoped long longs longed enjoy enjoys enjoyed wish wishes wished",
+    # only "felt": "How is Ishmael feeling by now?" was not answered by "Ishmael loves to
+    # sail forbidden seas" (a blind reader)
+    "feel": "feel feels felt",
     "think": "think thinks thought wonder wonders wondered suppose supposes supposed believe "
     "believes believed imagine imagines imagined reflect reflects reflected fancy fancies "
     "fancied reckon reckons reckoned suspect suspects suspected conclude concludes concluded",

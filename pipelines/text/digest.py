@@ -38,6 +38,7 @@ from pipelines.text.standalone import (
     DEMONSTRATIVE_START,
     PRONOUN_START,
     PUNCHLINE,
+    early_back_reference,
     has_finite_root,
     punchline_after,
     resolve_start,
@@ -377,9 +378,11 @@ def _make_beat(
         r"(One|Some|Many|Most|All|Each|Both|Neither|None|Several) of (these|those|them)\b", text
     ):
         start = "they"  # "One of these emerged...": these who? like a leading pronoun
+    if not is_paper and start not in PRONOUN_START | DEMONSTRATIVE_START:
+        start = "they" if early_back_reference(doc) else start  # "Chief among these motives"
     joined = False
     if not quoted and start in PRONOUN_START | DEMONSTRATIVE_START:
-        resolved = resolve_start(text, start, previous, doc, narrator, tale)
+        resolved = resolve_start(text, start, previous, doc, narrator, tale, is_paper)
         if resolved is None:
             return None
         if isinstance(resolved, tuple):  # the sentence before came along

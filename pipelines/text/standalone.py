@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from pipelines.text.clauses import subject_name
-from pipelines.text.narration import Narrator, to_third_person
+from pipelines.text.narration import Narrator, authors_in_third_person, to_third_person
 from pipelines.text.prose import is_prose, speakable
 from pipelines.types import Passage
 
@@ -115,8 +115,35 @@ def without_dash_aside(text: str) -> str:
     return text[: match.start()] + ", " + text[match.end() :]
 
 
+_TIME_NOUNS = {
+    "time", "moment", "day", "night", "morning", "evening", "hour", "instant", "point",
+    "year", "week", "season", "age", "period", "minute", "way",
+}  # fmt: skip
+
+
+def early_back_reference(doc: Any) -> bool:
+    """A demonstrative among the first words, after the first, that points back at
+    something the listener didn't hear: "Chief among these motives…", "At first, this
+    sort of thing is unpleasant", "Only forty times had that silent revolution occurred".
+    Not "at that time" or "these Eloi" (a name says what it is)."""
+    for token in doc[1:6]:
+        if token.lower_ not in ("this", "that", "these", "those"):
+            continue
+        if token.dep_ == "det" and token.head.pos_ != "PROPN":
+            return token.head.lower_ not in _TIME_NOUNS
+        if token.dep_ == "pobj":  # "among these"
+            return True
+    return False
+
+
 def resolve_start(
-    text: str, start: str, previous: Any, doc: Any, narrator: Narrator | None, tale: bool
+    text: str,
+    start: str,
+    previous: Any,
+    doc: Any,
+    narrator: Narrator | None,
+    tale: bool,
+    paper: bool = False,
 ) -> str | tuple[str, str] | None:
     """Make a sentence that opens on 'He'/'This'/'It' stand alone, or give up (None)."""
     if start in DEMONSTRATIVE_START and len(doc) > 1 and doc[1].pos_ in ("NOUN", "ADJ", "PROPN"):
@@ -132,10 +159,12 @@ def resolve_start(
             word = text.split(" ", 1)
             replacement = name + "'s" if start in ("his", "her") else name
             return replacement + " " + (word[1] if len(word) > 1 else "")
-    return with_sentence_before(text, previous, doc)
+    return with_sentence_before(text, previous, doc, paper)
 
 
-def with_sentence_before(text: str, previous: Any, doc: Any) -> tuple[str, str] | None:
+def with_sentence_before(
+    text: str, previous: Any, doc: Any, paper: bool = False
+) -> tuple[str, str] | None:
     """The sentence before and this one, told together, when the one before is short,
     plain prose that itself stands alone ("Here is an artist. There stand his trees…")."""
     if previous is None:
@@ -146,7 +175,14 @@ def with_sentence_before(text: str, previous: Any, doc: Any) -> tuple[str, str] 
     first = re.match(r"[“\"]?([A-Za-z]+)", CONNECTIVE.sub("", prev_text))
     if not first or first.group(1).lower() in PRONOUN_START | DEMONSTRATIVE_START:
         return None
-    if re.search(r"[“”\"]", prev_text) or re.search(r"\b(I|my|me)\b", prev_text):
+    if early_back_reference(previous):  # "Chief among these motives…" needs its own before
         return None
+    if re.search(r"[“”\"]", prev_text) or re.search(r"\b(I|my|me)\b", prev_text):
+        return None  # told as it stands, so nobody's "I" can come along
+    if re.search(r"\b([Ww]e|[Oo]ur|us)\b", prev_text):
+        told = authors_in_third_person(previous) if paper else None  # "the authors describe"
+        if told is None:
+            return None
+        prev_text = told
     joined = CONNECTIVE.sub("", prev_text) + " " + text
     return joined, prev_text + " " + doc.text.strip()

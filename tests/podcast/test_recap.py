@@ -34,3 +34,31 @@ def test_authors_are_said_as_a_listener_can_take_them() -> None:
     assert said_authors(["Lawrence Lessig"]) == "Lawrence Lessig"
     assert said_authors(["Ann Author", "Bo Writer"]) == "Ann Author and Bo Writer"
     assert said_authors(["Andreas Gal", *["x"] * 15]) == "Andreas Gal and colleagues"
+
+
+def test_a_papers_recap_is_mostly_what_it_found() -> None:
+    """Tully et al.'s recap once gave two lines of background and the method before one
+    finding ('the summary lists background, not findings', a blind reader)."""
+    from pipelines.ingest.pdf import parse as parse_pdf
+    from pipelines.settings import Settings
+    from tests.sources import TULLY
+
+    source = parse_pdf(TULLY.read_bytes(), TULLY.name, settings=Settings())
+    passages = [p for p in chunk_source(source) if p.chapter_index in _body(source)]
+    found = digest(passages, limit=30, is_paper=True)
+    told = found.in_order()
+    assert sum(b.role == "result" for b in told) >= 3
+    _, recap, _ = closing(told, ["the paper"], "Ada", "Ben", False, 1, paper=True)
+    said = [b for b in told if b.passage.id in recap.passage_ids]
+    results = [b for b in told if b.role == "result" and lower(b) in recap.text.lower()]
+    assert len(results) >= 3, recap.text
+    assert len(said) >= 3
+
+
+def _body(source) -> set[int]:  # type: ignore[no-untyped-def]
+    return {c.index for c in source.chapters if c.kind.is_body}
+
+
+def lower(beat) -> str:  # type: ignore[no-untyped-def]
+    """The first words of a beat as a recap point says them."""
+    return " ".join(beat.text.split()[1:5]).lower()

@@ -22,3 +22,31 @@ def test_a_demonstrative_before_a_name_or_noun_becomes_the() -> None:
 
 def test_a_bare_demonstrative_with_nothing_before_stays_unresolved() -> None:
     assert _resolved("This was what he had feared all along.") is None
+
+
+def test_a_demonstrative_among_the_first_words_points_back() -> None:
+    """Moby-Dick's "Chief among these motives…" came with no motives before it, and "At
+    first, this sort of thing is unpleasant enough" was heard as about cooking (a blind
+    reader); "at that time" or "these Eloi" say what they mean."""
+    from pipelines.text.standalone import early_back_reference
+
+    nlp = get_nlp()
+    assert early_back_reference(nlp("Chief among these motives was the idea of the whale."))
+    assert early_back_reference(nlp("At first, this sort of thing is unpleasant enough."))
+    assert early_back_reference(nlp("Only forty times had that silent revolution occurred."))
+    assert not early_back_reference(nlp("At that time none of us believed in the Machine."))
+    assert not early_back_reference(nlp("And these Eloi were mere fatted cattle."))
+
+
+def test_a_papers_we_in_the_sentence_before_is_told_as_the_authors() -> None:
+    """A line opening on "All of these…" brings the sentence before; a paper's "We
+    describe…" in it was voiced as the host's own "we"."""
+    from pipelines.text.standalone import with_sentence_before
+
+    nlp = get_nlp()
+    before = nlp("We describe the key optimizations performed while recording.")
+    text = "All of these optimizations reduce complex constructs to simple typed ones."
+    joined = with_sentence_before(text, before, nlp(text), paper=True)
+    assert joined is not None
+    assert joined[0].startswith("The authors describe the key optimizations")
+    assert with_sentence_before(text, before, nlp(text), paper=False) is None

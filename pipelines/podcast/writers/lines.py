@@ -142,7 +142,9 @@ class HostLines:
         )
         if _specific(beat.term) and named and not about_subject and beat.term not in self.asked:
             self.asked.add(str(beat.term))
-            if _mentioned(beat.term, self.heard):  # "And Weena?", not "Where does Weena come in?"
+            if _mentioned(
+                str(beat.term), self.heard
+            ):  # "And Weena?", not "Where does Weena come in?"
                 line = self._fresh(f"And {beat.term}?")
                 if line:
                     return line

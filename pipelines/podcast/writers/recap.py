@@ -35,11 +35,13 @@ def closing(
         for group in by_segment.values()
         for x in group[rank : rank + 1]
     ]
+    if paper:  # what was found and claimed, not the background (a blind reader's point)
+        ranked = _claims_first(by_segment) + ranked
     # The best beats that make a point on their own, down the ranking until there are
     # `most` (a recap of two, one of them trivia, let a blind reader down).
     chosen: list[tuple[Beat, str]] = []
     for x in ranked:
-        point = _point(x)
+        point = None if any(x is c for c, _ in chosen) else _point(x)
         if point:
             chosen.append((x, point))
         if len(chosen) == most:
@@ -75,6 +77,24 @@ def closing(
     sign_off = "" if paper else " Happy reading."  # a paper isn't read for pleasure
     closing.append(Turn(a if one_host else b, outro + sign_off, [], segment))
     return closing
+
+
+# A paper's recap: mostly what it found, with its idea, a limit and the problem.
+_PAPER_RECAP = ["result", "idea", "result", "result", "limit", "problem", "result"]
+
+
+def _claims_first(by_role: dict[str, list[Beat]]) -> list[Beat]:
+    taken: dict[str, int] = {}
+    out = []
+    for role in _PAPER_RECAP:
+        group = by_role.get(role, [])
+        n = taken.get(role, 0)
+        while n < len(group) and _point(group[n]) is None:  # too long to say in a breath
+            n += 1
+        if n < len(group):
+            out.append(group[n])
+        taken[role] = n + 1
+    return out
 
 
 POINT_WORDS = 22  # a recap point is said in one breath; longer ones crowd out the body
