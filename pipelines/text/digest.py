@@ -325,6 +325,10 @@ def _make_beat(
         return None  # the book talking to its reader ("Look!", "your city") confuses a listener
     if text.rstrip().endswith((":", ";", ",")):
         return None  # it leads into something the listener won't hear
+    if re.match(r"(?:And |But )?Nor\b", text):
+        return (
+            None  # "Nor is it an effort to…" needs the "not" before it; without "Nor", a question
+        )
     if not any(t.pos_ in ("VERB", "AUX") for t in doc):
         return None  # no verb: a caption, a heading or a table row, not a sentence
     if not is_paper and not has_finite_root(doc):
@@ -370,8 +374,12 @@ def _make_beat(
     text = text[:1].upper() + text[1:]
     first = re.match(r"[“\"]?([A-Za-z]+)", text)
     start = first.group(1).lower() if first else ""
-    if re.match(r"(Even|Only|Just|Yet|Still|All|Both) (this|that|these|those|it|they)\b", text):
-        return None  # "Even this wears off in time": this what? no fix keeps the sense
+    if re.match(
+        r"(?:\w+ )?(Even|Only|Just|Yet|Still|All|Both) (this|that|these|those|it|they)\b",
+        text,
+        re.I,
+    ):
+        return None  # "Even this wears off", "Surely all this is…": this what? no fix keeps it
     if re.match(r"(Still|Even|Yet|Much) (more|less|further|\w{3,}er)\b", text):
         return None  # "Still deeper the meaning of that story": deeper than what?
     if re.match(
@@ -415,8 +423,16 @@ def _make_beat(
         subject=subject,
         quoted=quoted,
         has_number=bool(re.search(r"\d", text)),
-        cites=bool(_CITES.search(printed)),
+        cites=bool(_CITES.search(printed)) or _goes_on_citing(printed, previous),
     )
+
+
+def _goes_on_citing(text: str, previous: Any) -> bool:
+    """'Evangelista et al. [17] found… There was also a positive dose-response…': the
+    second sentence still reports the cited study, though it cites nothing itself."""
+    opening = " ".join(text.split()[:4])
+    cited_before = previous is not None and _CITES.search(previous.text)
+    return bool(cited_before and re.search(r"\balso\b", opening, re.I))
 
 
 def _paper_role(text: str) -> str:
@@ -446,6 +462,7 @@ def _bonus(doc: Any, subject: str | None, role: str, is_paper: bool) -> float:
         bonus += 0.2  # someone named does something: what a story is made of
     if _DECISION.search(doc.text):
         bonus += DECISION_BONUS
+
     if any(t.pos_ == "VERB" and t.dep_ == "ROOT" for t in doc):
         bonus += 0.1
     if role == "dialogue":

@@ -15,10 +15,10 @@ from pipelines.text.prose import is_prose, speakable
 from pipelines.types import Passage
 
 CONNECTIVE = re.compile(
-    r"^(?:(?:But|And|Yet|So(?! far| much| long| many| few)|Then|Thus|Therefore|Hence|Moreover|Meanwhile|Also|Nor|Or|Furthermore|"
+    r"^(?:(?:But|And|Yet|So(?! far| much| long| many| few)|Then|Thus|Therefore|Hence|Moreover|Meanwhile|Also|Or|Furthermore|"
     r"Consequently|Accordingly|Of course)\b,?|(?:However|Still|Now|Well|Again|Indeed|"
     r"Instead|Finally|Lastly|Doubtless|Surely|Certainly|Anyway|Further|Likewise|Similarly|"
-    r"Besides|Yes|No|True|Nay),)\s+"
+    r"Besides|Yes|No|True|Nay|In addition|Additionally|In particular),)\s+"
 )  # the second group only with its comma: "However great..." is no connective
 PRONOUN_START = {"he", "she", "they", "it", "his", "her", "their", "its", "him", "them"}
 DEMONSTRATIVE_START = {"this", "these", "those", "that", "such"}

@@ -50,6 +50,10 @@ def test_held_out_episode_is_prose_coherent_and_stands_alone(name: str, tmp_path
     host_b = [t.text for t in script.turns[1:-1] if t.speaker == script.hosts[-1].name]
     nods = [t for t in host_b if len(t.split()) <= 2 and not t.endswith("?")]
     assert not nods
+    # and never two lines of his in a row (he once told a part's last line, then opened
+    # the next part)
+    speakers = [t.speaker for t in script.turns]
+    assert all(x != y or x != speakers[-1] for x, y in zip(speakers, speakers[1:], strict=False))
 
 
 def test_held_out_split_covers_its_key_points(tmp_path: Path) -> None:

@@ -231,6 +231,13 @@ def test_host_b_never_speaks_twice_in_a_row_on_a_paper(tmp_path) -> None:
     doubled = [i for i in range(1, len(speakers)) if speakers[i] == speakers[i - 1] == "Ben"]
     assert not doubled, [script.turns[i].text for i in doubled]
     assert any(t.text.startswith("Here's their idea.") for t in script.turns)
+    # a co-host, not a prompter: where he has nothing to ask, he tells a line himself
+    told = [t for t in script.turns[1:-2] if t.speaker == "Ben" and t.passage_ids]
+    reaction = re.compile(r"^(Okay|Hm\.|Right|Huh\.|Wait|Ah), so ")
+    assert any(
+        not t.text.endswith("?") and not reaction.match(t.text) and count_words(t.text) > 10
+        for t in told
+    )
 
 
 def test_the_teller_is_he_after_a_sentence_that_named_only_him() -> None:

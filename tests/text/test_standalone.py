@@ -50,3 +50,22 @@ def test_a_papers_we_in_the_sentence_before_is_told_as_the_authors() -> None:
     assert joined is not None
     assert joined[0].startswith("The authors describe the key optimizations")
     assert with_sentence_before(text, before, nlp(text), paper=False) is None
+
+
+def test_lines_that_only_make_sense_after_the_one_before_are_not_beats() -> None:
+    """'Surely all this is not without meaning.' was told alone after 'On to the middle
+    of chapter one'; 'Nor is it an effort to demonize…' lost its 'Nor' and became a
+    question."""
+    from pipelines.text.digest import digest
+    from pipelines.types import Passage
+
+    text = (
+        "The narrator walked down to the harbour every morning of that grey winter. "
+        "Surely all this is not without meaning for a man who has lost his way. "
+        "Nor is it an effort to demonize any individual or group of the town's people. "
+        "The harbour master sold him a small boat with a patched red sail for ten dollars."
+    )
+    passage = Passage("p1", "s", "c", 1, text, 0, len(text))
+    told = [b.text for b in digest([passage], limit=10).beats]
+    assert any("harbour master sold him" in t for t in told)
+    assert not any("all this" in t or "demonize" in t for t in told), told

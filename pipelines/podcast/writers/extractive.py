@@ -256,6 +256,12 @@ def _compose(
                 )
                 if host_b:
                     turns.append(Turn(b, host_b, [beat.passage.id], number))
+                elif _b_can_tell(beat, debate) and i < len(beats) - 1:
+                    # Nothing to ask: host B tells this short line himself, a co-host with
+                    # his share of the text rather than a prompter ("Mm-hm."); never the
+                    # part's last, or he would also open the next part.
+                    _say(turns, b, lines.b_tells(beat, told_as), beat, number)
+                    continue
                 else:
                     # Nothing of the text's to ask or say: no "Mm-hm." from host B; host A
                     # goes on, saying that this is a later passage ("Further on, …").
@@ -325,6 +331,11 @@ def _host_b_line(
     if debate and beat.role == "limit":
         line = (line + " But the text itself pushes back here.").strip()
     return line
+
+
+def _b_can_tell(beat: Beat, debate: bool) -> bool:
+    """A short plain line (no quotation, no dialogue) host B can say as well as host A."""
+    return not debate and not beat.quoted and beat.role != "dialogue" and beat.words <= 32
 
 
 def _go_on(turn: Turn, beat: Beat) -> None:

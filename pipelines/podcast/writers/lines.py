@@ -216,6 +216,8 @@ class HostLines:
         gist = beat.gist
         if not gist or len(gist.split()) < 3 or len(gist.split()) > 0.8 * beat.words:
             return None
+        if self.heard and beat.text[:40] not in self.heard:
+            return None  # a line that was not said after all (a check held it back)
         if gist.split()[0].lower() in ("he", "she", "it", "they", "this", "that", "there"):
             return None
         line = f"{next(self.interjections)} {lower_first(gist, beat.names).rstrip('.!')}."
@@ -260,6 +262,13 @@ class HostLines:
         if first:
             return f"{said} opens like this."
         return ""  # the segment's own transition said where we are
+
+    def b_tells(self, beat: Beat, text: str) -> str:
+        """Host B's own share of the text: a paper's finding is theirs, not his ("They
+        also report that neither group had any criticism…"); a story's line as it is."""
+        if not self.paper or "authors" in text.lower() or not text[:1].isupper():
+            return text
+        return f"They also report that {lower_first(text, beat.names)}"
 
     def paper_lead(self, beat: Beat, text: str) -> str:
         """'The problem is that heart failure…': a paper part's first line."""

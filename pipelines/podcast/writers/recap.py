@@ -26,7 +26,7 @@ def closing(
     """A recap of 3-5 things that happened or were claimed, each with its passage."""
     plain = [x for x in told if not x.quoted]  # what happened, not who said what
     by_segment: dict[str, list[Beat]] = {}
-    for x in sorted(plain, key=lambda x: -x.score):  # the best of each part, then the rest
+    for x in sorted(plain, key=lambda x: -_weight(x)):  # the best of each part, then the rest
         part = x.role if paper else x.passage.chapter_id + str(x.offset // 4000)
         by_segment.setdefault(part, []).append(x)
     ranked = [
@@ -77,6 +77,16 @@ def closing(
     sign_off = "" if paper else " Happy reading."  # a paper isn't read for pleasure
     closing.append(Turn(a if one_host else b, outro + sign_off, [], segment))
     return closing
+
+
+def _weight(beat: Beat) -> float:
+    """A story's recap is what people did: a decision, a discovery, a move weighs more
+    than scenery ("deep into distant woodlands winds a mazy way" was a recap point)."""
+    return (
+        beat.score
+        + (0.3 if beat.act in ("decide", "realise", "go") else 0.0)
+        + (0.15 if beat.subject else 0.0)
+    )
 
 
 # A paper's recap: mostly what it found, with its idea, a limit and the problem.
