@@ -266,10 +266,16 @@ def _for_parse(text: str) -> str:
     return re.sub(r"\s*([—–])\s*", r" \1 ", text)
 
 
-def _describe(beat: Beat, doc: Any) -> None:
+def _named_subject(doc: Any) -> str | None:
+    """'the Time Traveller' as said mid-sentence; 'These Eloi' as 'the Eloi'."""
     subject = subject_name(doc)
-    if subject and subject.startswith("The "):
-        subject = "the" + subject[3:]
+    if subject:
+        subject = re.sub(r"^(The|This|These|Those|That) ", "the ", subject)
+    return subject
+
+
+def _describe(beat: Beat, doc: Any) -> None:
+    subject = _named_subject(doc)
     if beat.role != "dialogue":
         beat.subject = subject or beat.subject
     beat.names = names_in(doc)
@@ -335,9 +341,7 @@ def _make_beat(
         return None  # "Some leaning against the spiles; some seated…": a list, no sentence
     role = _paper_role(text) if is_paper else "event"
     quoted = False
-    subject = subject_name(doc)
-    if subject and subject.startswith("The "):
-        subject = "the" + subject[3:]
+    subject = _named_subject(doc)
     has_quote = bool(re.search(r"[“”\"]", text))
     first_person = bool(re.search(r"\b(I|my|me|myself)\b", text))
     if is_paper:
