@@ -128,8 +128,13 @@ def test_read_ask_listen(app_url: str, page, artifacts: Path) -> None:
     _no_failure(page)
     chat.fill("Who was Filby?")
     chat.press("Enter")
+    # the answer itself, not only its empty bubble (a screenshot once caught the bubble)
     page.wait_for_function(
-        "() => document.querySelectorAll('[data-testid=\"stChatMessage\"]').length >= 6",
+        """() => {
+            const m = document.querySelectorAll('[data-testid="stChatMessage"]');
+            return m.length >= 6 && /Filby/.test(m[m.length - 1].innerText)
+                && m[m.length - 1].innerText.length > 60;
+        }""",
         timeout=LONG,
     )
     _idle(page)
