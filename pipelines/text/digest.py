@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipelines.text.acts import act_of
+from pipelines.text.beat_weight import CITES, bonus, goes_on_citing, paper_role
 from pipelines.text.clauses import (
     described_in,
     descriptions_in,
@@ -50,37 +51,6 @@ from pipelines.text.standalone import (
 from pipelines.types import CAPTIONS_MARKER, Passage
 
 __all__ = ["CONNECTIVE", "Beat", "Digest", "digest", "told_in_first_person", "without_dash_aside"]
-
-PAPER_CUES = {
-    "problem": re.compile(
-        r"\b(problem|challenge|difficult|expensive|slow|bottleneck|suffer|lack|hard to|"
-        r"cannot|unable|costly|risk|burden|prevalen|mortality)\w*",
-        re.I,
-    ),
-    "idea": re.compile(
-        r"\b(we (present|propose|introduce|describe|show|argue)|this paper|our (approach|"
-        r"technique|method|system)|the aim|we (aimed|sought)|objective)\b",
-        re.I,
-    ),
-    "method": re.compile(
-        r"\b(works by|we use|consists of|is built|records?|compiles?|algorithm|implemented|"
-        r"design|trials?|we (searched|included|analy[sz]ed)|method|examined|conducted|"
-        r"interview|focus group|recruited|survey|questionnaire|measured)\w*",
-        re.I,
-    ),
-    "result": re.compile(
-        r"(\d+(\.\d+)?\s?(%|percent|times|x\b|fold)|\bspeedup|faster|reduc\w+|improv\w+|"
-        r"\bsignificant\w*|\boutperform\w*|\bresults? (show|suggest))",
-        re.I,
-    ),
-    "limit": re.compile(
-        r"\b(limitations? (of|to) (this|the|our|these)|(this|our|the) (study|studies|work)'?s? "
-        r"(is|are|was|were|has|have) limit|is limited by|future work|further (research|work|study)|"
-        r"small (size|sample|number)|"
-        r"generalis|generaliz|drawback|caution|cannot be|not yet|bias)\w*",
-        re.I,
-    ),
-}
 
 
 @dataclass
@@ -210,7 +180,6 @@ def _bring_punchline(beat: Beat, follower: Any, narrator: Narrator | None) -> No
         beat.printed = f"{beat.printed} {follower.text.strip()}"
 
 
-_CITES = re.compile(r"\[\d+(?:\s*[-–,]\s*\d+)*\]|\bet al\b|\(\w+,? (?:19|20)\d\d\)")
 _IMPERATIVE = re.compile(r"^(Look|Go|Let|See|Say|Come|Behold|Consider|Mark|Think|Imagine)\b", re.I)
 
 
@@ -339,7 +308,7 @@ def _make_beat(
         return None  # no verb: a caption, a heading or a table row, not a sentence
     if not is_paper and not has_finite_root(doc):
         return None  # "Some leaning against the spiles; some seated…": a list, no sentence
-    role = _paper_role(text) if is_paper else "event"
+    role = paper_role(text) if is_paper else "event"
     quoted = False
     subject = _named_subject(doc)
     has_quote = bool(re.search(r"[“”\"]", text))
@@ -422,53 +391,10 @@ def _make_beat(
         printed=printed,
         passage=passage,
         offset=offset,
-        score=score + _bonus(doc, subject, role, is_paper),
+        score=score + bonus(doc, subject, role, is_paper),
         role=role,
         subject=subject,
         quoted=quoted,
         has_number=bool(re.search(r"\d", text)),
-        cites=bool(_CITES.search(printed)) or _goes_on_citing(printed, previous),
+        cites=bool(CITES.search(printed)) or goes_on_citing(printed, previous),
     )
-
-
-def _goes_on_citing(text: str, previous: Any) -> bool:
-    """'Evangelista et al. [17] found… There was also a positive dose-response…': the
-    second sentence still reports the cited study, though it cites nothing itself."""
-    opening = " ".join(text.split()[:4])
-    cited_before = previous is not None and _CITES.search(previous.text)
-    return bool(cited_before and re.search(r"\balso\b", opening, re.I))
-
-
-def _paper_role(text: str) -> str:
-    for role in ("idea", "result", "problem", "limit", "method"):
-        if PAPER_CUES[role].search(text):
-            return role
-    return "claim"
-
-
-# A turning point: someone decides what to do next ("I determined to make myself arms").
-# Picked on the dev split; "realised"/"discovered" as turning points lost a dev point.
-DECISION_BONUS = 0.2
-_DECISION = re.compile(
-    r"\b(determined|decided|resolved|made up (?:his|her|my|their) minds?|vowed|swore|"
-    r"planned|set out) to\b",
-    re.I,
-)
-
-
-def _bonus(doc: Any, subject: str | None, role: str, is_paper: bool) -> float:
-    if is_paper:
-        return {"idea": 0.35, "result": 0.3, "problem": 0.25, "method": 0.15, "limit": 0.15}.get(
-            role, 0.0
-        )
-    bonus = 0.0
-    if subject:
-        bonus += 0.2  # someone named does something: what a story is made of
-    if _DECISION.search(doc.text):
-        bonus += DECISION_BONUS
-
-    if any(t.pos_ == "VERB" and t.dep_ == "ROOT" for t in doc):
-        bonus += 0.1
-    if role == "dialogue":
-        bonus -= 0.05
-    return bonus

@@ -250,7 +250,7 @@ def _compose(
                     continue
                 host_b = (
                     host_b
-                    or lines.about(beat, lines.heard)
+                    or lines.about(beat)
                     or (lines.reaction(told[-2]) if len(told) > 1 else None)
                     or ""
                 )

@@ -160,11 +160,11 @@ class HostLines:
         if self.paper or not beat.act or not beat.subject or beat.quoted or not _leads_with(beat):
             return None
         name = beat.subject
-        many = bool(re.search(r"[^s]s$", name.split()[-1]))  # "the Morlocks"
+        does = _does(name)  # "the Morlocks" do
         values = {
             "name": name,
-            "does": "do" if many else "does",
-            "is": "are" if many else "is",
+            "does": does,
+            "is": "is" if does == "does" else "are",
             "poss": name + ("'" if name.endswith("s") else "'s"),
         }
         for template in _ACT_QUESTIONS[beat.act]:
@@ -223,7 +223,7 @@ class HostLines:
         line = f"{next(self.interjections)} {lower_first(gist, beat.names).rstrip('.!')}."
         return self._fresh(line)
 
-    def about(self, beat: Beat, heard: str) -> str | None:
+    def about(self, beat: Beat) -> str | None:
         """'What about the two rogues?': when nothing else fits, a question naming what
         the next line is about, rather than a nod: only something the listener has heard
         of already ("What about qualitative research?" out of nowhere told a blind reader
@@ -235,7 +235,7 @@ class HostLines:
                 continue
             if term.lower() in self.tellers:
                 continue
-            if not _mentioned(term, heard):
+            if not _mentioned(term, self.heard):
                 continue
             self.asked.add(str(term).lower())
             for _ in range(len(_ABOUT_QUESTIONS)):
@@ -245,7 +245,7 @@ class HostLines:
         return None
 
     def moving_on(self) -> str:
-        """'A little later,': host A's lead-in when she goes on to a later passage with
+        """'Further on,': host A's lead-in when she goes on to a later passage with
         no line of host B's between (no stock "Mm-hm.")."""
         return next(self.later)
 
