@@ -55,11 +55,22 @@ class PageSpan:
 
 
 @dataclass
+class Aside:
+    """Text printed beside a chapter's prose, kept out of it: a footnote, or a figure or
+    table caption (captions are also after CAPTIONS_MARKER in the text, for search)."""
+
+    kind: str  # "footnote" | "caption"
+    text: str
+    page: int | None = None  # 1-based, where it is printed
+
+
+@dataclass
 class Chapter:
     """One entry of a source's table of contents, with its own text.
 
-    `index` is 1-based in reading order over the whole source and is what users
-    type as a chapter number. `parent` is the index of the enclosing chapter.
+    `index` is 1-based in reading order over the whole source: the stable id users type
+    as a chapter number. `label` is the document's own number for it, as printed ("2.1",
+    "IV", "A"), when it has one. `parent` is the index of the enclosing chapter.
     """
 
     index: int
@@ -74,6 +85,8 @@ class Chapter:
     anchor: str | None = None  # EPUB fragment id where the chapter starts
     page_spans: list[PageSpan] = field(default_factory=list)
     source_id: str = ""
+    label: str | None = None
+    asides: list[Aside] = field(default_factory=list)
 
     @property
     def id(self) -> str:
@@ -82,6 +95,15 @@ class Chapter:
     @property
     def word_count(self) -> int:
         return count_words(self.text)
+
+    @property
+    def footnotes(self) -> list[Aside]:
+        return [a for a in self.asides if a.kind == "footnote"]
+
+    @property
+    def prose(self) -> str:
+        """The text without the captions block at its end."""
+        return self.text.partition(CAPTIONS_MARKER)[0]
 
     @property
     def pages(self) -> tuple[int, int] | None:

@@ -1,5 +1,6 @@
-"""`folio eval retrieval | qa | podcast`: measure the product on question sets nobody here
-wrote, and podcast scripts against hand-written key points."""
+"""`folio eval retrieval | qa | podcast | structure`: measure the product on question sets
+nobody here wrote, podcast scripts against hand-written key points, and the parts read out
+of papers against hand-written truth files."""
 
 from __future__ import annotations
 
@@ -57,6 +58,18 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     pc.set_defaults(handler=cmd_eval_podcast)
 
+    st = kinds.add_parser(
+        "structure", help="title, authors, abstract, sections, notes and captions of papers"
+    )
+    st.add_argument(
+        "--pdfs", type=Path, help="folder of the PDFs (default ../shared/sources/papers-dev)"
+    )
+    st.add_argument(
+        "--truth", type=Path, default=Path("eval/structure"), help="folder of truth JSON files"
+    )
+    st.add_argument("--split", choices=("dev", "heldout"), help="only the files of this split")
+    st.set_defaults(handler=cmd_eval_structure)
+
 
 def cmd_eval_retrieval(args: argparse.Namespace) -> int:
     from pipelines.evaluation.retrieval_eval import evaluate_retrieval
@@ -101,6 +114,29 @@ def cmd_eval_podcast(args: argparse.Namespace) -> int:
         text = "".join(pe.script_details(k.name, scripts[k.name], k.points) for k in files)
         args.details.write_text(f"# Podcast evaluation\n\n{text}", "utf-8")
     print_json({"scripts": rows, "mean": pe.mean_scores(rows)})
+    return 0
+
+
+def cmd_eval_structure(args: argparse.Namespace) -> int:
+    """Ingest each truth file's PDF (nothing is stored) and score its parts."""
+    from pipelines.evaluation import structure_eval as se
+    from pipelines.ingest import parse_file
+
+    pdfs = args.pdfs or default_sources() / "papers-dev"
+    truths = [t for t in se.load_truths(args.truth) if args.split in (None, t.split)]
+    if not truths:
+        raise FolioError(
+            f"{args.truth} has no truth files" + (f" for {args.split}" if args.split else "") + "."
+        )
+    rows = []
+    for truth in truths:
+        path = pdfs / truth.file
+        if not path.is_file():
+            print(f"folio: no {truth.file} in {pdfs}; skipped", file=sys.stderr)
+            continue
+        source, _ = parse_file(path, cli_settings(args))
+        rows.append(se.score(source, truth))
+    print_json({"files": [se.as_dict(r) for r in rows], "total": se.summary(rows)})
     return 0
 
 

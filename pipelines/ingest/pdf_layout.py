@@ -1,150 +1,135 @@
-"""Text of one PDF page in reading order, line by line, with font size and weight.
+"""A page's lines in reading order: columns found from where the text is, not guessed.
 
-pypdf's `extract_text()` follows the content stream, which for most TeX papers is
-already column order, but other producers write two-column pages line by line across
-the gutter, which interleaves the columns. So we collect the positioned fragments that
-pypdf's visitor reports, rebuild lines, and when a page looks two-column (many lines
-start at a second left margin near the middle) we read it in bands: full-width lines
-(title, abstract, wide figures) cut the page into bands, and within a band the left
-column is read top to bottom before the right one. Single-column pages keep the
-stream order, which is what `extract_text()` gives and is usually right.
+Lines come in content-stream order (pdf_chars). Many producers write two-column pages
+column by column, others line by line across the gutter, which interleaves the columns.
+So the gutter is found from the page: the x in the middle of the page that the fewest
+lines cover while many lines end left of it and many start right of it. A line that
+runs across the gutter only through a wide gap is two lines, one per column. Full-width
+lines (title, a one-column abstract, a wide figure's caption) cut the page into bands;
+within a band the left column is read top to bottom, then the right one. A narrow column
+beside a wide one (a journal's margin notes) is a side column, read after the main one.
 """
 
 from __future__ import annotations
 
-import math
-import re
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import replace
 
-from pypdf import PageObject
+from pipelines.ingest.pdf_chars import Line
 
-_BOLD = re.compile(r"bold|black|heavy|semibold|demi|medi(?!um)|[-,]bd\b", re.I)
-_AVG_EM = 0.45  # rough average glyph width in ems, to guess how far a line reaches
+BIN = 2.0  # points per bin when measuring how many lines cover each x
+MIN_COLUMN_LINES = 6
 
 
-@dataclass
-class Line:
-    """One line of text with what we know of its look (size in points, bold font)."""
-
-    text: str
-    x: float = 0.0
-    y: float = 0.0
-    size: float = 0.0
-    bold: bool = False
-    sizes: list[tuple[int, float]] = field(default_factory=list, repr=False)
-
-    @property
-    def est_end(self) -> float:
-        return self.x + len(self.text) * max(self.size, 1.0) * _AVG_EM
-
-
-def _fragments(page: PageObject) -> list[tuple[str, float, float, float, bool]]:
-    frags: list[tuple[str, float, float, float, bool]] = []
-
-    def visit(text: str, cm: list, tm: list, font: dict | None, font_size: float) -> None:
-        if not text:
-            return
-        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
-        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-        size = abs(font_size) * math.hypot(tm[2], tm[3]) * math.hypot(cm[2], cm[3])
-        name = str(font.get("/BaseFont", "")) if font else ""
-        frags.append((text, x, y, size, bool(_BOLD.search(name))))
-
-    page.extract_text(visitor_text=visit)
-    return frags
+def _covers(lines: list[Line], width: float) -> list[int]:
+    bins = [0] * (int(width / BIN) + 2)
+    for ln in lines:
+        # a wide gap inside a line covers nothing
+        spans = []
+        start = ln.x
+        for _, a, b in ln.gaps:
+            spans.append((start, a))
+            start = b
+        spans.append((start, ln.x1))
+        for a, b in spans:
+            for k in range(max(0, int(a / BIN)), min(len(bins), int(b / BIN) + 1)):
+                bins[k] += 1
+    return bins
 
 
-def _lines(frags: list[tuple[str, float, float, float, bool]]) -> list[Line]:
-    """Join fragments into lines: a newline in the text, or a jump in y, ends a line."""
-    lines: list[Line] = []
-    cur: Line | None = None
-    chars: list[tuple[int, float, bool]] = []  # (chars, size, bold) per piece of cur
-
-    def close() -> None:
-        nonlocal cur, chars
-        if cur is not None and cur.text.strip():
-            weights: Counter[tuple[float, bool]] = Counter()
-            for n, size, bold in chars:
-                weights[(round(size, 1), bold)] += n
-            (cur.size, cur.bold), _ = weights.most_common(1)[0]
-            cur.text = re.sub(r"[ \t\u00a0]+", " ", cur.text).strip()
-            lines.append(cur)
-        cur, chars = None, []
-
-    for text, x, y, size, bold in frags:
-        pieces = text.split("\n")
-        for i, piece in enumerate(pieces):
-            if i > 0:
-                close()
-            if not piece:
-                continue
-            if cur is not None:
-                tol = 0.7 * max(size, cur.size or size, 1.0)
-                # a fragment far from the line's baseline, or back at a left margin
-                # that is well to the left, starts a new line (not a superscript)
-                if abs(y - cur.y) > tol:
-                    close()
-            if cur is None:
-                cur = Line(text="", x=x, y=y, size=size)
-            elif piece[:1].isalnum() and cur.text[-1:].isalnum() and x > cur.est_end + 20:
-                cur.text += " "
-            cur.text += piece
-            chars.append((len(piece.strip()), size, bold))
-    close()
-    return lines
-
-
-def _right_margin(lines: list[Line], width: float) -> float | None:
-    """The x where a right column starts, when enough lines start there."""
-    starts = Counter(round(ln.x / 3) * 3 for ln in lines if 0.35 * width < ln.x < 0.65 * width)
-    if not starts:
+def find_gutter(lines: list[Line], width: float) -> float | None:
+    """The x between two columns, or None for a one-column page."""
+    if len(lines) < 2 * MIN_COLUMN_LINES or width <= 0:
         return None
-    x, count = starts.most_common(1)[0]
-    left = sum(1 for ln in lines if ln.x < 0.3 * width and ln.est_end < x + 0.1 * width)
-    if count >= 6 and left >= 6 and count >= 0.2 * len(lines):
-        return float(x)
-    return None
+    bins = _covers(lines, width)
+    lo, hi = int(0.25 * width / BIN), int(0.75 * width / BIN)
+    if hi <= lo:
+        return None
+    least = min(bins[lo:hi])
+    # the longest run of least-covered bins in the middle of the page is the gutter
+    best: tuple[int, int] | None = None
+    run_start = None
+    for k in range(lo, hi + 1):
+        if k < hi and bins[k] <= least:
+            run_start = k if run_start is None else run_start
+            continue
+        if run_start is not None:
+            if best is None or k - run_start > best[1] - best[0]:
+                best = (run_start, k)
+            run_start = None
+    if best is None:
+        return None
+    gutter = (best[0] + best[1]) / 2 * BIN
+    left = sum(1 for ln in lines if ln.x1 <= gutter and ln.x1 - ln.x > 0.15 * width)
+    right = sum(1 for ln in lines if ln.x >= gutter and ln.x1 - ln.x > 0.15 * width)
+    if left < MIN_COLUMN_LINES or right < MIN_COLUMN_LINES:
+        return None
+    if least > 0.5 * (left + right):
+        return None
+    return gutter
 
 
-def _two_column_order(lines: list[Line], gutter: float, width: float) -> list[Line]:
-    """Bands between full-width lines; in each band the left column, then the right.
+def split_at(lines: list[Line], gutter: float) -> list[Line]:
+    """Lines that cross the gutter through a wide gap, as one line per side."""
+    out: list[Line] = []
+    for ln in lines:
+        cut = next(((o, a, b) for o, a, b in ln.gaps if a <= gutter + BIN and b >= gutter - BIN), None)
+        if cut is None:
+            out.append(ln)
+            continue
+        offset, a, b = cut
+        left_text, right_text = ln.text[:offset].rstrip(), ln.text[offset:].lstrip()
+        if not left_text or not right_text:
+            out.append(ln)
+            continue
+        gaps_left = [g for g in ln.gaps if g[0] < offset]
+        gaps_right = [(o - offset, x0, x1) for o, x0, x1 in ln.gaps if o > offset]
+        out.append(replace(ln, text=left_text, x1=a, gaps=gaps_left, marks=ln.marks))
+        out.append(replace(ln, text=right_text, x=b, gaps=gaps_right, marks=""))
+    return out
 
-    Inside a column we keep the stream order (not a sort by y), so a figure's labels
-    stay together instead of being shuffled into the body text beside them.
-    """
-    top = max((ln.y for ln in lines if ln.x >= gutter - 6), default=0.0)
 
-    def is_wide(ln: Line) -> bool:
-        if ln.x >= gutter - 6:
-            return False
-        # above the right column's first line (title block), or reaching across it
-        return ln.y > top + 2 or ln.est_end > gutter + 0.12 * width
+def _is_wide(ln: Line, gutter: float) -> bool:
+    return ln.x < gutter - BIN and ln.x1 > gutter + BIN
 
-    wide_ys = sorted((ln.y for ln in lines if is_wide(ln)), reverse=True)
 
-    def key(item: tuple[int, Line]) -> tuple[int, int, float]:
+def column_order(lines: list[Line], gutter: float) -> list[Line]:
+    """Bands between full-width lines; in each band the left column, then the right."""
+    wide_ys = sorted({round(ln.y, 1) for ln in lines if _is_wide(ln, gutter)}, reverse=True)
+    left_w = [ln.x1 - ln.x for ln in lines if ln.x1 <= gutter]
+    right_w = [ln.x1 - ln.x for ln in lines if ln.x >= gutter]
+    side = _side_column(left_w, right_w)
+
+    def key(item: tuple[int, Line]) -> tuple[int, int, float, int]:
         i, ln = item
-        if is_wide(ln):
-            return (wide_ys.index(ln.y), 2, -ln.y)
+        if _is_wide(ln, gutter):
+            return (wide_ys.index(round(ln.y, 1)), 2, -ln.y, i)
         band = sum(1 for y in wide_ys if y > ln.y)
-        return (band, 0 if ln.x < gutter - 6 else 1, i)
+        column = 0 if ln.x1 <= gutter + BIN else 1
+        if side == column:
+            column += 2  # a margin column is read after the main one
+        return (band, column, -round(ln.y), i)
 
     return [ln for _, ln in sorted(enumerate(lines), key=key)]
 
 
-def page_lines(page: PageObject) -> list[Line]:
-    """The page's lines in reading order."""
-    lines = _lines(_fragments(page))
-    try:
-        box = page.cropbox
-        width = float(box.width)
-        rotated = int(page.get("/Rotate", 0) or 0) % 180 != 0
-    except Exception:  # a malformed box: trust the stream order
+def _side_column(left: list[float], right: list[float]) -> int | None:
+    """0 or 1 when that column is a narrow margin column beside the main text."""
+    if not left or not right:
+        return None
+    lw, rw = max(left), max(right)
+    if lw < 0.5 * rw:
+        return 0
+    if rw < 0.5 * lw:
+        return 1
+    return None
+
+
+def reading_order(lines: list[Line], width: float, *, rotated: bool = False) -> list[Line]:
+    """The page's lines in reading order (one column: the stream order, which is the
+    order most producers write; furniture and notes are told apart by place later)."""
+    if rotated:
         return lines
-    if rotated or width <= 0 or len(lines) < 12:
-        return lines
-    gutter = _right_margin(lines, width)
+    gutter = find_gutter(lines, width)
     if gutter is None:
         return lines
-    return _two_column_order(lines, gutter, width)
+    return column_order(split_at(lines, gutter), gutter)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from pipelines.ingest.pdf_layout import Line
+from pipelines.ingest.pdf_chars import Line
 
 _JUNK_TITLE = re.compile(
     r"^(untitled|title|document\d*|microsoft word.*|slide \d+|"

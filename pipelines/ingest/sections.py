@@ -32,6 +32,8 @@ _UNNUMBERED = re.compile(
     r"(?:\s*[:.—–-]\s*(?P<rest>.*))?$",
     re.I,
 )
+_ROMAN_NUMBERED = re.compile(r"^(?P<num>[IVX]{1,5})\.\s+(?P<title>[A-Z][^a-z]*[A-Z].*)$")
+_LETTERED = re.compile(r"^(?P<num>[A-H])\.\s+(?P<title>[A-Z].*)$")
 _CAPTION = re.compile(r"^(fig(ure)?|table|listing|algorithm|eq(uation)?)\.?\s*\d", re.I)
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -101,14 +103,48 @@ def _emphasized(
     return size >= body * 1.08 or (is_bold and size >= body * 0.95)
 
 
+def _unshout(title: str) -> str:
+    """'DATA PLACEMENT FOR SCALABLE VIDEO' -> 'Data Placement for Scalable Video'."""
+    letters = [ch for ch in title if ch.isalpha()]
+    if len(title.split()) < 2 and len(letters) < 6:
+        return title  # an acronym: "GADR"
+    if not letters or not all(ch.isupper() for ch in letters):
+        return title
+    small = {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "vs"}
+    words = title.lower().split()
+    return " ".join(
+        w if i and w in small else w[:1].upper() + w[1:] for i, w in enumerate(words)
+    )
+
+
+def _roman_heading(text: str, state: dict[str, int]) -> Heading | None:
+    """'II. SYSTEM PARAMETERS' (IEEE, REVTeX) and 'A. Experimental Results' under it."""
+    if m := _ROMAN_NUMBERED.match(text):
+        n = _roman(m["num"])
+        last = state.get("roman", 0)
+        if n is not None and 0 < n - last <= 2 and _looks_like_title(m["title"]):
+            state["roman"], state["letter"] = n, 0
+            return Heading(0, f"{m['num']}. {_unshout(m['title'].strip())}", 0, m["num"])
+    elif state.get("roman") and (m := _LETTERED.match(text)):
+        n = ord(m["num"]) - ord("A") + 1
+        if n - state.get("letter", 0) == 1 and _looks_like_title(m["title"]):
+            state["letter"] = n
+            return Heading(0, f"{m['num']}. {m['title'].strip()}", 1, m["num"])
+    return None
+
+
 def detect(
     lines: Sequence[str],
     *,
     sizes: Sequence[float] | None = None,
     bold: Sequence[bool] | None = None,
+    apart: Sequence[bool] | None = None,
 ) -> list[Heading]:
-    """Headings in reading order. `sizes`/`bold` (same length as `lines`) are optional."""
+    """Headings in reading order. `sizes`/`bold` (same length as `lines`) are optional;
+    `apart` says which lines have space above them (a heading set like the body, or
+    smaller, must)."""
     texts = [" ".join(line.split()) for line in lines]
+    roman: dict[str, int] = {}
     body = body_size(sizes, texts) if sizes else 0.0
     counts = Counter(t.lower() for t in texts if t)
     headings: list[Heading] = []
@@ -118,6 +154,10 @@ def detect(
     for i, text in enumerate(texts):
         if not text or len(text) > MAX_CHARS or counts[text.lower()] > 2:
             continue
+        if apart and apart[i] and (h := _roman_heading(text, roman)):
+            h.line = i
+            headings.append(h)
+            continue
         if not _emphasized(i, sizes, bold, body) and not _bibliography_follows(texts, i):
             continue
         if m := _CHAPTER.match(text):
@@ -126,7 +166,7 @@ def detect(
             forward = n is not None and (chapter is None or n > chapter)
             if forward and (not title or _looks_like_title(title)):
                 chapter = n
-                headings.append(Heading(i, text, 0, str(n)))
+                headings.append(Heading(i, text, 0, m["num"]))
             continue
         if m := _NUMBERED.match(text):
             title = m["title"].strip()
@@ -139,13 +179,14 @@ def detect(
                 )
                 if ok:
                     top, sub = parts[0], []
-                    headings.append(Heading(i, f"{parts[0]}. {title}", 0, m["num"]))
+                    headings.append(Heading(i, f"{parts[0]}. {_unshout(title)}", 0, str(parts[0])))
             elif top is not None and parts[0] == top and len(parts) - 1 <= len(sub) + 1:
                 depth = len(parts) - 1
                 prev = sub[depth - 1] if depth <= len(sub) else 0
                 if 0 < parts[-1] - prev <= 2:
                     sub = [*sub[: depth - 1], parts[-1]]
-                    headings.append(Heading(i, f"{m['num']} {title}", depth, m["num"]))
+                    label = ".".join(map(str, parts))
+                    headings.append(Heading(i, f"{label} {_unshout(title)}", depth, label))
             continue
         if m := _UNNUMBERED.match(text):
             rest = (m["rest"] or "").strip()

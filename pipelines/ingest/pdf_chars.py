@@ -1,0 +1,217 @@
+"""A PDF page's characters with their look and place, grouped into lines (pypdfium2).
+
+pdfium's text API gives every character's box, font size and weight and its angle, at C
+speed; pypdf (kept for opening, encryption, metadata and the outline) only reports text
+fragments. Characters are read in content-stream order and a line ends where the baseline
+moves; a smaller character raised or lowered within a line is a superscript or subscript
+and stays in it (`Line.marks` keeps the leading one, a footnote's mark). Wide gaps inside a
+line are kept as `Line.gaps` so that the layout step can split a line where it crosses a
+column gutter. Rotated characters (an arXiv stamp or a journal id printed down the margin)
+are set aside, and so is what pdfium inserts by itself (line breaks).
+
+Figures: the boxes of the page's images, drawings and embedded forms, so text inside a
+figure (its axis labels, its legend) can be told from the prose around it.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import math
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+_LIGATURES = {
+    "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+    "\ufb05": "st", "\ufb06": "st", "\u00ad": "-", "\ufffe": "-", "\x02": "-",
+    "\u2010": "-", "\u2011": "-", "\u00a0": " ", "\u2009": " ", "\u202f": " ",
+}  # fmt: skip
+_DROP = {"\u200b", "\u200c", "\u200d", "\ufeff", "\x00"}
+MAX_GRAPHICS = 4000  # page objects looked at for figures; a huge drawing costs no more
+SUPERSCRIPT_RATIO = 0.85  # a char this much smaller than its line, off its baseline
+
+
+@dataclass
+class Line:
+    """One printed line: its text, box (PDF points, y up), type size and weight."""
+
+    text: str
+    x: float = 0.0  # left
+    y: float = 0.0  # baseline
+    size: float = 0.0  # the size most of its characters are set in
+    bold: bool = False
+    x1: float = 0.0  # right
+    top: float = 0.0
+    marks: str = ""  # a raised mark the line starts with ("1", "∗", "†")
+    gaps: list[tuple[int, float, float]] = field(default_factory=list, repr=False)
+    # (char offset in text, gap start x, gap end x) of each gap wider than one em
+
+    @property
+    def est_end(self) -> float:
+        return self.x1
+
+
+@dataclass
+class Box:
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    kind: str  # "image" | "path" | "form"
+
+
+@dataclass
+class PageChars:
+    lines: list[Line]
+    width: float
+    height: float
+    graphics: list[Box] = field(default_factory=list)
+    rotated_text: str = ""  # stamps printed down the margin
+
+
+def normalise(ch: str) -> str:
+    """Ligatures unfolded, soft and non-breaking hyphens and spaces made plain."""
+    if ch in _LIGATURES:
+        return _LIGATURES[ch]
+    if ch in _DROP or (unicodedata.category(ch) == "Cc" and ch not in "\t"):
+        return ""
+    return ch
+
+
+class _Builder:
+    """Accumulates characters into lines."""
+
+    def __init__(self) -> None:
+        self.lines: list[Line] = []
+        self.chars: list[str] = []
+        self.weights: dict[tuple[float, bool], int] = {}
+        self.line: Line | None = None
+        self.last_x1 = 0.0
+        self.last_size = 0.0
+        self.space = False
+        self.lead: list[str] | None = []  # the line's first chars while they are all raised and small
+        self.lead_size = 0.0
+        self.lead_base = 0.0
+
+    def close(self) -> None:
+        line = self.line
+        if line is not None:
+            text = "".join(self.chars).strip()
+            if text:
+                (size, bold), _ = max(self.weights.items(), key=lambda kv: kv[1])
+                line.text, line.size, line.bold = text, size, bold
+                lead = len("".join(self.chars)) - len("".join(self.chars).lstrip())
+                line.gaps = [(max(0, o - lead), a, b) for o, a, b in line.gaps]
+                self.lines.append(line)
+        self.line, self.chars, self.weights, self.space = None, [], {}, False
+        self.lead = []
+
+    def add(self, text: str, l: float, r: float, b: float, t: float, size: float, bold: bool) -> None:  # noqa: E741
+        line = self.line
+        if line is not None:
+            height = max(size, line.size, 1.0)
+            small = size < SUPERSCRIPT_RATIO * line.size or line.size < SUPERSCRIPT_RATIO * size
+            dy = abs(b - line.y)
+            off_line = dy > (0.75 if small else 0.35) * height
+            back = l < self.last_x1 - 2.0 * height
+            if off_line or back:
+                self.close()
+                line = None
+        if line is None:
+            line = self.line = Line("", x=l, y=b, size=size, x1=r, top=t)
+            self.last_x1 = l
+            self.lead, self.lead_size, self.lead_base = [], size, b
+        if self.lead is not None and size == self.lead_size and len(self.lead) < 4:
+            self.lead.append(text)
+        elif self.lead and size * SUPERSCRIPT_RATIO > self.lead_size and b < self.lead_base - 0.1 * size:
+            line.marks = "".join(self.lead).strip()  # raised small chars led: a note's mark
+            line.size = size
+            self.lead = None
+        else:
+            self.lead = None
+        gap = l - self.last_x1
+        em = max(size, self.last_size, 1.0)
+        if self.chars and gap > 1.0 * em:
+            line.gaps.append((len("".join(self.chars)), self.last_x1, l))
+        if self.chars and (self.space or gap > 0.2 * em) and not self.chars[-1].endswith(" "):
+            self.chars.append(" ")
+        self.space = False
+        self.chars.append(text)
+        key = (round(size, 1), bold)
+        self.weights[key] = self.weights.get(key, 0) + len(text)
+        if size >= SUPERSCRIPT_RATIO * line.size and b < line.y - 0.1 * size:
+            line.y = b  # the baseline is the lowest full-size char's
+        if size > line.size and len(self.chars) == 1:
+            line.size = size
+        line.x1 = max(line.x1, r)
+        line.top = max(line.top, t)
+        self.last_x1, self.last_size = r, size
+
+
+def read_page(page: Any, *, with_graphics: bool = True) -> PageChars:
+    """The page's lines in content-stream order (see module doc)."""
+    import pypdfium2.raw as raw
+
+    width, height = page.get_size()
+    textpage = page.get_textpage()
+    try:
+        count = textpage.count_chars()
+        text = textpage.get_text_range() if count else ""
+        handle = textpage.raw
+        if len(text) != count:  # characters outside the BMP: ask one by one
+            text = "".join(chr(raw.FPDFText_GetUnicode(handle, i)) for i in range(count))
+        builder = _Builder()
+        rotated: list[str] = []
+        box = raw.FS_RECTF()
+        ref = ctypes.byref(box)
+        matrix = raw.FS_MATRIX()
+        mref = ctypes.byref(matrix)
+        get_matrix = raw.FPDFText_GetMatrix
+        loose_box, font_size = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetFontSize
+        weight, angle, generated = (
+            raw.FPDFText_GetFontWeight,
+            raw.FPDFText_GetCharAngle,
+            raw.FPDFText_IsGenerated,
+        )
+        for i, ch in enumerate(text):
+            if ch in "\r\n":
+                continue
+            if ch == " " or ch == "\t":
+                builder.space = True
+                continue
+            out = normalise(ch)
+            if not out or generated(handle, i) == 1:
+                continue
+            a = angle(handle, i)
+            if a > 0 and abs(math.sin(a)) > 0.5:
+                rotated.append(out)
+                continue
+            loose_box(handle, i, ref)
+            size = font_size(handle, i)
+            if get_matrix(handle, i, mref):  # the size as printed: Tf size times the scale
+                size *= math.hypot(matrix.c, matrix.d)
+            builder.add(out, box.left, box.right, box.bottom, box.top, size, weight(handle, i) >= 600)
+        builder.close()
+    finally:
+        textpage.close()
+    graphics = _graphics(page) if with_graphics else []
+    return PageChars(builder.lines, width, height, graphics, "".join(rotated))
+
+
+def _graphics(page: Any) -> list[Box]:
+    import pypdfium2.raw as raw
+
+    kinds = {raw.FPDF_PAGEOBJ_IMAGE: "image", raw.FPDF_PAGEOBJ_PATH: "path",
+             raw.FPDF_PAGEOBJ_FORM: "form"}  # fmt: skip
+    boxes: list[Box] = []
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    handle = page.raw
+    count = min(raw.FPDFPage_CountObjects(handle), MAX_GRAPHICS)
+    for i in range(count):
+        obj = raw.FPDFPage_GetObject(handle, i)
+        kind = kinds.get(raw.FPDFPageObj_GetType(obj))
+        if kind is None:
+            continue
+        if raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+            boxes.append(Box(left.value, bottom.value, right.value, top.value, kind))
+    return boxes
