@@ -193,17 +193,18 @@ def _title_and_authors(
         printed_title, printed_author = pdf_meta.title_from_pages(lines)
         title = title or printed_title
         authors = authors or pdf_meta.authors(printed_author)
-    else:
-        title = title or pdf_meta.clean_title(pdf_meta.largest_type(lines[0])) if lines else title
+    elif lines:
+        printed_title = pdf_meta.clean_title(pdf_meta.largest_type(lines[0]))
+        page_one = " ".join(ln.text for ln in lines[0][:60])
+        if printed_title and not pdf_meta.printed_on(title, page_one):
+            title = printed_title  # the metadata names something else (a template, a journal)
+        title = title or printed_title
         if not title and pages:
             first = [t for t in pages[0].text.splitlines() if sum(ch.isalpha() for ch in t) >= 3]
             title = " ".join(first[0].split())[:200] if first else ""
-        printed = (
-            pdf_meta.authors(", ".join(pdf_meta.paper_authors(lines[0], title))) if lines else []
-        )
-        # Metadata often names only the first author; the page under the title has all.
-        if not authors or (len(authors) < len(printed) and authors[0] == printed[0]):
-            authors = printed or authors
+        printed = pdf_meta.authors(", ".join(pdf_meta.paper_authors(lines[0], printed_title)))
+        # Metadata often names only the first author, or the typist; the page names all.
+        authors = printed or [a for a in authors if len(a.split()) >= 2]
     return title or _stem(file_name), authors
 
 

@@ -27,6 +27,12 @@ _LIGATURES = {
     "\u2010": "-", "\u2011": "-", "\u00a0": " ", "\u2009": " ", "\u202f": " ",
 }  # fmt: skip
 _DROP = {"\u200b", "\u200c", "\u200d", "\ufeff", "\x00"}
+# TeX sets an accent as its own glyph next to the letter: "F´ısica", "J˛edrzej", "M¨uller"
+_ACCENTS = {
+    "\u00b4": "\u0301", "`": "\u0300", "\u00a8": "\u0308", "\u02c6": "\u0302", "^": "\u0302",
+    "\u02dc": "\u0303", "~": "\u0303", "\u00b8": "\u0327", "\u02db": "\u0328", "\u02c7": "\u030c",
+    "\u02d8": "\u0306", "\u02d9": "\u0307", "\u02da": "\u030a", "\u00af": "\u0304", "\u02dd": "\u030b",
+}  # fmt: skip
 MAX_GRAPHICS = 4000  # page objects looked at for figures; a huge drawing costs no more
 SUPERSCRIPT_RATIO = 0.85  # a char this much smaller than its line, off its baseline
 
@@ -45,6 +51,8 @@ class Line:
     marks: str = ""  # a raised mark the line starts with ("1", "∗", "†")
     gaps: list[tuple[int, float, float]] = field(default_factory=list, repr=False)
     # (char offset in text, gap start x, gap end x) of each gap wider than one em
+    raised: list[tuple[int, int]] = field(default_factory=list, repr=False)
+    # (start, end) offsets in text of runs set smaller and above the baseline (superscripts)
 
     @property
     def est_end(self) -> float:
@@ -89,6 +97,8 @@ class _Builder:
         self.last_x1 = 0.0
         self.last_size = 0.0
         self.space = False
+        self.pending_accent = ""
+        self.char_marks: list[tuple[int, int, float, float]] = []  # start, end, size, base
         self.lead: list[str] | None = []  # the line's first chars while they are all raised and small
         self.lead_size = 0.0
         self.lead_base = 0.0
@@ -102,9 +112,22 @@ class _Builder:
                 line.text, line.size, line.bold = text, size, bold
                 lead = len("".join(self.chars)) - len("".join(self.chars).lstrip())
                 line.gaps = [(max(0, o - lead), a, b) for o, a, b in line.gaps]
+                line.raised = self._raised(line, lead)
                 self.lines.append(line)
         self.line, self.chars, self.weights, self.space = None, [], {}, False
         self.lead = []
+        self.char_marks = []
+
+    def _raised(self, line: Line, lead: int) -> list[tuple[int, int]]:
+        runs: list[tuple[int, int]] = []
+        for start, end, size, base in self.char_marks:
+            if size < SUPERSCRIPT_RATIO * line.size and base > line.y + 0.2 * line.size:
+                start, end = max(0, start - lead), max(0, end - lead)
+                if runs and runs[-1][1] >= start - 1:
+                    runs[-1] = (runs[-1][0], end)
+                else:
+                    runs.append((start, end))
+        return runs
 
     def add(self, text: str, l: float, r: float, b: float, t: float, size: float, bold: bool) -> None:  # noqa: E741
         line = self.line
@@ -136,6 +159,11 @@ class _Builder:
         if self.chars and (self.space or gap > 0.2 * em) and not self.chars[-1].endswith(" "):
             self.chars.append(" ")
         self.space = False
+        if self.pending_accent:
+            text = unicodedata.normalize("NFC", text.replace("ı", "i") + self.pending_accent)
+            self.pending_accent = ""
+        at = sum(len(c) for c in self.chars)
+        self.char_marks.append((at, at + len(text), size, b))
         self.chars.append(text)
         key = (round(size, 1), bold)
         self.weights[key] = self.weights.get(key, 0) + len(text)
@@ -179,6 +207,14 @@ def read_page(page: Any, *, with_graphics: bool = True) -> PageChars:
             if ch == " " or ch == "\t":
                 builder.space = True
                 continue
+            if ch in _ACCENTS:
+                if i + 1 < count and text[i + 1].isalpha():
+                    builder.pending_accent = _ACCENTS[ch]
+                    continue
+                if builder.chars and builder.chars[-1][-1:].isalpha():  # "Andre´"
+                    last = builder.chars[-1]
+                    builder.chars[-1] = last[:-1] + unicodedata.normalize("NFC", last[-1] + _ACCENTS[ch])
+                    continue
             out = normalise(ch)
             if not out or generated(handle, i) == 1:
                 continue

@@ -46,6 +46,7 @@ _NAME = re.compile(
     r"^(?:[A-Z][\w'’-]*\.?|[A-Z]\.(?:\s?[A-Z]\.)*|van|von|de|der|da|di|del|la|le|bin|ibn)"
     r"(?:\s+(?:[A-Z][\w'’-]*\.?|[A-Z]\.|van|von|de|der|da|di|del|la|le|bin|ibn)){1,4}$"
 )
+_PLACE = re.compile(r"^(usa|uk|china|germany|france|italy|japan|canada|india|spain)$", re.I)
 _SMALL = {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to"}
 
 
@@ -89,6 +90,16 @@ def _unshout(text: str) -> str:
         else:
             out.append(re.sub(r"(^|[-(“\"])(\w)", lambda m: m[1] + m[2].upper(), word))
     return " ".join(out)
+
+
+def printed_on(title: str, page_text: str) -> bool:
+    """Whether a metadata title is what the page prints (its words, in order, and no
+    more than a few of them missing)."""
+    words = re.findall(r"\w+", title.lower())
+    if not words:
+        return False
+    page = " ".join(re.findall(r"\w+", page_text.lower()))
+    return " ".join(words) in page
 
 
 def clean_title(title: str) -> str:
@@ -143,33 +154,56 @@ def largest_type(lines: Sequence[Line]) -> str:
     return " ".join(ln.text for ln in best)[:200]
 
 
+def _without_marks(line: Line) -> str:
+    """The line with its raised affiliation marks ("Roisin^a", "Vaswani^1,*") cut out,
+    and its wide gaps (an author grid) read as commas."""
+    text = line.text
+    cuts = [(a, b, " , ") for a, b in line.raised] + [(o, o, " , ") for o, _, _ in line.gaps]
+    for a, b, repl in sorted(cuts, reverse=True):
+        text = text[:a] + repl + text[b:]
+    return text
+
+
+def _name_parts(text: str) -> tuple[list[str], list[str]]:
+    text = re.sub(r"[∗*†‡§¶#$+☯✉⋆♯]|\d", " ", text)
+    text = re.sub(r"\b((student|senior|life)\s+)?(member|fellow)\b,?(\s+ieee\b)?", ",", text, flags=re.I)
+    text = re.sub(r"\s+,", ",", text)
+    parts = [p.strip(" ,") for p in re.split(r",|\s+and\s+|&|;", text, flags=re.I)]
+    parts = [" ".join(p.split()) for p in parts if p.strip(" ,")]
+    parts = [_unshout(p) for p in parts if p.lower() not in ("and", "member ieee", "ieee")]
+    parts = [re.sub(r",?\s+(member|fellow|senior member),?\s+ieee$", "", p, flags=re.I) for p in parts]
+    return parts, [p for p in parts if _NAME.match(p)]
+
+
 def paper_authors(lines: Sequence[Line], title: str) -> list[str]:
-    """The name lines under the title on page 1 of a paper (before affiliations/abstract)."""
-    lettered = [ln for ln in lines[:40] if sum(ch.isalpha() for ch in ln.text) >= 3]
+    """The name lines under the title on page 1 of a paper, up to the abstract: names
+    split on commas and "and", marks and affiliations, e-mails and places left out."""
+    lettered = [ln for ln in lines[:60] if sum(ch.isalpha() for ch in ln.text) >= 3]
     if not lettered or not title:
         return []
     biggest = max(ln.size for ln in lettered)
     in_title = [
         i
-        for i, ln in enumerate(lines[:40])
-        if abs(ln.size - biggest) < 0.5 and ln.text.strip() and ln.text.strip() in title
+        for i, ln in enumerate(lines[:60])
+        if abs(ln.size - biggest) < 0.5 and ln.text.strip() and ln.text.strip().lower() in title.lower()
     ]
     if not in_title:
         return []
     start = in_title[-1] + 1
     found: list[str] = []
-    for ln in lines[start : start + 8]:
-        text = re.sub(r"[∗*†‡§¶#$+]|\d", "", ln.text)
-        if re.match(r"^\s*abstract\b", text, re.I):
+    name_size = None
+    for ln in lines[start : start + 30]:
+        text = _without_marks(ln)
+        if re.match(r"^\s*(abstract|summary|keywords|a b s t r a c t)\b", ln.text, re.I):
             break
+        if len(ln.text) > 90 and found:
+            break  # prose: the abstract or the body
         if _EMAIL.search(ln.text) or _AFFILIATION.search(text):
-            if found:
-                break
             continue
-        parts = [p.strip(" ,") for p in re.split(r",|\s+and\s+|&", text) if p.strip(" ,")]
-        names = [p for p in parts if _NAME.match(p)]
-        if parts and len(names) >= 0.7 * len(parts):
-            found.extend(names)
-        elif found:
-            break
+        parts, names = _name_parts(text)
+        if parts and len(names) >= 0.7 * len(parts) and (
+            name_size is None or abs(ln.size - name_size) < 0.6
+        ):
+            found.extend(n for n in names if n not in found)
+            name_size = ln.size
     return found

@@ -73,10 +73,17 @@ def running_keys(pages: list[list[Line]]) -> set[str]:
     return {k for k, n in counts.items() if n >= need and k}
 
 
+_REFS_HEAD = re.compile(r"^(?:\d{1,2}\.?\s+)?(references|bibliography|literature cited)$", re.I)
+
+
 def body_size(pages: list[list[Line]]) -> float:
+    """The type size most of the text is set in, before the references (a long list of
+    references in small type must not pass for the body)."""
     weights: Counter[float] = Counter()
     for lines in pages:
         for ln in lines:
+            if weights and _REFS_HEAD.match(ln.text.strip()):
+                return weights.most_common(1)[0][0]
             weights[round(ln.size * 2) / 2] += len(ln.text)
     return weights.most_common(1)[0][0] if weights else 0.0
 
@@ -145,19 +152,23 @@ def _footnotes(
     for i, ln in enumerate(lines):
         if i not in skip:
             columns.setdefault(_column_of(ln, gutter), []).append(i)
-    def is_prose(i: int) -> bool:
-        return abs(lines[i].size - body) < 0.6 and len(lines[i].text) > 25
+    def is_body(i: int) -> bool:  # set like the body, and no note's mark
+        return abs(lines[i].size - body) < 0.6 and not lines[i].marks
 
-    lowest = min((lines[i].y for i in range(len(lines)) if i not in skip and is_prose(i)), default=None)
+    lowest = min((lines[i].y for i in range(len(lines)) if i not in skip and is_body(i)), default=None)
     for col, idx in columns.items():
-        prose = [lines[i].y for i in idx if is_prose(i)]
+        prose = [lines[i].y for i in idx if is_body(i)]
         if col == 0 and gutter is not None:
             prose = [lowest] if lowest is not None else []  # under both columns
         if not prose:
             continue
         floor = min(prose)
-        small = [i for i in idx if lines[i].y < floor - 1 and lines[i].size <= body * FOOT_RATIO]
+        small = [i for i in idx if lines[i].y < floor - 1]
         if not small:
+            continue
+        top = max(small, key=lambda i: lines[i].y)
+        marked_apart = bool(lines[top].marks) and floor - lines[top].y > 1.8 * lines[top].size
+        if not marked_apart and any(lines[i].size > body * FOOT_RATIO for i in small):
             continue
         block = sorted(small, key=lambda i: -lines[i].y)
         first = lines[block[0]]
