@@ -75,7 +75,10 @@ def outline_cuts(outline: list[OutlineEntry], pages: list[Page]) -> list[Cut]:
         kind = kinds.kind_from_title(entry.title)  # None: decided when chapters are made
         kept[i] = len(cuts)
         title = entry.title
-        if label and not re.match(rf"^\W*{re.escape(label)}\b", title, re.I):
+        own = _LABEL.match(title + " ")
+        if own and (own["num"][0].isdigit() or own[0].rstrip()[-1:] in ".:)"):
+            label = own["num"].rstrip(".")  # the outline carries the number itself
+        elif label:
             title = f"{label}. {title}"  # the document's own number, which the outline left out
         cuts.append(Cut(title, entry.page, offset, entry.depth, parent, kind, label=label))
         last_page = entry.page

@@ -92,16 +92,18 @@ def _is_wide(ln: Line, gutter: float) -> bool:
     return ln.x < gutter - BIN and ln.x1 > gutter + BIN
 
 
-def column_order(lines: list[Line], gutter: float) -> list[Line]:
-    """Bands between full-width lines; in each band the left column, then the right."""
-    wide_ys = sorted({round(ln.y, 1) for ln in lines if _is_wide(ln, gutter)}, reverse=True)
+def column_order(lines: list[Line], gutter: float, rules: list[float] | None = None) -> list[Line]:
+    """Bands between full-width lines and rules; in each band the left column, then the
+    right (a rule across both columns, e.g. above the references, starts a new band)."""
+    wide = {round(ln.y, 1) for ln in lines if _is_wide(ln, gutter)}
+    wide_ys = sorted(wide | {round(y, 1) for y in rules or []}, reverse=True)
     left_w = [ln.x1 - ln.x for ln in lines if ln.x1 <= gutter]
     right_w = [ln.x1 - ln.x for ln in lines if ln.x >= gutter]
     side = _side_column(left_w, right_w)
 
     def key(item: tuple[int, Line]) -> tuple[int, int, float, int]:
         i, ln = item
-        if _is_wide(ln, gutter):
+        if round(ln.y, 1) in wide and _is_wide(ln, gutter):
             return (wide_ys.index(round(ln.y, 1)), 2, -ln.y, i)
         band = sum(1 for y in wide_ys if y > ln.y)
         column = 0 if ln.x1 <= gutter + BIN else 1

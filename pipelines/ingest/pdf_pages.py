@@ -59,7 +59,12 @@ def _read(doc, index: int) -> tuple[PageChars, list[Line], float | None]:  # typ
     lines = chars.lines
     gutter = None if rotated else pdf_layout.find_gutter(lines, chars.width)
     if gutter is not None:
-        lines = pdf_layout.column_order(pdf_layout.split_at(lines, gutter), gutter)
+        rules = [
+            (b.y0 + b.y1) / 2
+            for b in chars.graphics
+            if b.kind == "path" and b.y1 - b.y0 < 2 and b.x0 < gutter - 40 and b.x1 > gutter + 40
+        ]
+        lines = pdf_layout.column_order(pdf_layout.split_at(lines, gutter), gutter, rules)
     return chars, lines, gutter
 
 

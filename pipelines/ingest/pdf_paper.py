@@ -165,10 +165,10 @@ def _standalone(a: _At) -> bool:
 
 
 def _references_start(lines: list[_At]) -> _At | None:
-    tail = lines[len(lines) // 3 :]
-    for n, a in enumerate(tail):
+    for a in lines[len(lines) // 10 :]:  # past a contents list on the first page
         if _REFS_HEAD.match(a.line.text.strip()):
             return a
+    tail = lines[len(lines) // 3 :]
     for n, a in enumerate(tail):
         if _FIRST_REF.match(a.line.text):
             following = tail[n + 1 : n + 12]

@@ -154,7 +154,12 @@ def detect(
     for i, text in enumerate(texts):
         if not text or len(text) > MAX_CHARS or counts[text.lower()] > 2:
             continue
-        if apart and apart[i] and (h := _roman_heading(text, roman)):
+        spaced = apart is not None and (
+            apart[i]
+            or (i > 0 and bool(re.search(r"([.:!?]|\(\d+\))$", texts[i - 1])))
+            or (i > 0 and len(texts[i - 1]) <= 6)  # after an equation's pieces
+        )
+        if spaced and (h := _roman_heading(text, roman)):
             h.line = i
             headings.append(h)
             continue
@@ -193,7 +198,36 @@ def detect(
             if rest and not _looks_like_title(rest):
                 continue  # "Abstract. We present ..." is a run-in paragraph, not a heading
             headings.append(Heading(i, text.rstrip(":. "), 0, None))
+    if apart is not None and sizes and not any(h.number for h in headings):
+        headings = _styled(texts, sizes, bold, apart, headings)
     return _drop_stray_unnumbered(headings)
+
+
+def _styled(
+    texts: list[str],
+    sizes: Sequence[float],
+    bold: Sequence[bool] | None,
+    apart: Sequence[bool],
+    found: list[Heading],
+) -> list[Heading]:
+    """Unnumbered papers: every line set apart in the style of their "Introduction"
+    (or "Methods", "Discussion" ...) heading is a section heading too."""
+    known = [h for h in found if not re.match(r"^(abstract|references|bibliography)", h.title, re.I)]
+    if not known:
+        return found
+    first = known[0].line
+    style = (round(sizes[first], 1), bool(bold[first]) if bold else False)
+    at = {h.line for h in found}
+    out = list(found)
+    for i in range(first + 1, len(texts)):
+        text = texts[i]
+        same = abs(sizes[i] - style[0]) < 0.3 and (bool(bold[i]) if bold else False) == style[1]
+        if i in at or not same or not apart[i] or not _looks_like_title(text):
+            continue
+        if i + 1 < len(texts) and apart[i + 1] is False and abs(sizes[i + 1] - sizes[i]) < 0.3:
+            continue  # a line of a paragraph in the same type, not a heading
+        out.append(Heading(i, text.rstrip(":. "), 0, None))
+    return sorted(out, key=lambda h: h.line)
 
 
 _REFS_HEAD = re.compile(r"^(references|bibliography|works cited|literature cited)$", re.I)
@@ -215,7 +249,7 @@ def _drop_stray_unnumbered(headings: list[Heading]) -> list[Heading]:
     seen: set[str] = set()
     out: list[Heading] = []
     for h in headings:
-        key = h.title.lower() if h.number is None else f"#{h.number}"
+        key = h.title.lower() if h.number is None else f"#{h.level}:{h.title.lower()}"
         if key in seen:
             continue
         seen.add(key)
