@@ -135,7 +135,8 @@ class _Builder:
             height = max(size, line.size, 1.0)
             small = size < SUPERSCRIPT_RATIO * line.size or line.size < SUPERSCRIPT_RATIO * size
             dy = abs(b - line.y)
-            off_line = dy > (0.75 if small else 0.35) * height
+            forward = l >= self.last_x1 - 0.3 * height  # a raised mark goes on, never back
+            off_line = dy > (0.75 if small and forward else 0.35) * height
             back = l < self.last_x1 - 2.0 * height
             if off_line or back:
                 self.close()

@@ -78,7 +78,7 @@ def outline_cuts(outline: list[OutlineEntry], pages: list[Page]) -> list[Cut]:
         own = _LABEL.match(title + " ")
         if own and (own["num"][0].isdigit() or own[0].rstrip()[-1:] in ".:)"):
             label = own["num"].rstrip(".")  # the outline carries the number itself
-        elif label:
+        elif label and kind is None:
             title = f"{label}. {title}"  # the document's own number, which the outline left out
         cuts.append(Cut(title, entry.page, offset, entry.depth, parent, kind, label=label))
         last_page = entry.page

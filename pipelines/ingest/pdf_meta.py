@@ -196,8 +196,6 @@ def paper_authors(lines: Sequence[Line], title: str) -> list[str]:
         text = _without_marks(ln)
         if re.match(r"^\s*(abstract|summary|keywords|a b s t r a c t)\b", ln.text, re.I):
             break
-        if len(ln.text) > 90 and found:
-            break  # prose: the abstract or the body
         if _EMAIL.search(ln.text) or _AFFILIATION.search(text):
             continue
         parts, names = _name_parts(text)
@@ -206,4 +204,6 @@ def paper_authors(lines: Sequence[Line], title: str) -> list[str]:
         ):
             found.extend(n for n in names if n not in found)
             name_size = ln.size
+        elif len(ln.text) > 90 and found:
+            break  # prose: the abstract or the body
     return found

@@ -8,6 +8,8 @@ at most a skipped outline, never a failed ingest.
 from __future__ import annotations
 
 import logging
+import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,7 +60,7 @@ def read_outline(reader: PdfReader) -> list[OutlineEntry]:
                 continue
             seen.add(id(item))
             page = _page_of(reader, item)
-            title = " ".join(str(getattr(item, "title", "") or "").split())
+            title = clean_title(str(getattr(item, "title", "") or ""))
             if page is None or not title:
                 last = None
                 continue
@@ -71,6 +73,23 @@ def read_outline(reader: PdfReader) -> list[OutlineEntry]:
     except RecursionError:
         log.info("outline nested too deeply; using what was read")
     return entries
+
+
+_TEX_ACCENT = re.compile(r"\{?\\?([\^'`\"~=.])\s*\{?\s*\\?([a-zA-Z])\s*\}?\s*\}")
+_ACCENT_MARKS = {"^": "\u0302", "'": "\u0301", "`": "\u0300", '"': "\u0308", "~": "\u0303",
+                 "=": "\u0304", ".": "\u0307"}  # fmt: skip
+
+
+def clean_title(raw: str) -> str:
+    """An outline title as the heading reads: TeX accents and dashes the producer left in
+    ("Lema{^i }tre--Tolman"), a space after the number ("3.1Encoding"), no end stop."""
+    title = " ".join(raw.split())
+    title = _TEX_ACCENT.sub(
+        lambda m: unicodedata.normalize("NFC", m[2].replace("i", "i") + _ACCENT_MARKS[m[1]]), title
+    )
+    title = title.replace("---", "—").replace("--", "–")
+    title = re.sub(r"^(\d+(?:\.\d+)*\.?)(?=[A-Za-z])", r"\1 ", title)
+    return title.rstrip(" .")
 
 
 def _page_of(reader: PdfReader, item: Any) -> int | None:

@@ -86,8 +86,8 @@ def read_pages(data: bytes, file_name: str, page_count: int) -> list[Page]:
     keys = pdf_zones.running_keys(all_lines)
     vocab = pdf_text.vocabulary(ln.text for lines in all_lines for ln in lines)
     pages = []
-    for chars, lines, gutter in read:
-        zoned = pdf_zones.zone(chars, lines, body=body, keys=keys, gutter=gutter)
+    for index, (chars, lines, gutter) in enumerate(read):
+        zoned = pdf_zones.zone(chars, lines, body=body, keys=keys, gutter=gutter, index=index)
         text, offsets = pdf_text.join([ln.text for ln in zoned.body], vocab)
         captions = [
             Caption(line, offsets[line] if line < len(offsets) else len(text), caption)

@@ -122,11 +122,13 @@ def _abstract_start(front: list[_At]) -> _At | None:
     blocks: list[list[_At]] = []
     for a in front:
         prev = blocks[-1][-1] if blocks else None
+        if prev is not None and len(a.line.text) <= 3:
+            continue  # a piece of a formula between two lines of the paragraph
         same = (
             prev is not None
             and prev.page == a.page
             and abs(prev.line.size - a.line.size) < 0.4
-            and 0 < prev.line.y - a.line.y < 1.7 * max(a.line.size, 1.0)
+            and -1 <= prev.line.y - a.line.y < 1.7 * max(a.line.size, 1.0)
         )
         if same:
             blocks[-1].append(a)

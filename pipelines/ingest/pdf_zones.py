@@ -65,10 +65,17 @@ def _edges(lines: list[Line]) -> list[int]:
 
 
 def running_keys(pages: list[list[Line]]) -> set[str]:
-    """Texts (digits as '#') at a page's top or foot that repeat on other pages."""
+    """Texts (digits as '#') at a page's top or foot that repeat on other pages, and
+    "@N" for each page-number offset (printed number minus page index) seen on several
+    pages: a bare number at the edge of a page is its number only when it follows on."""
     counts: Counter[str] = Counter()
-    for lines in pages:
-        counts.update({_key(lines[i]) for i in _edges(lines)})
+    for p, lines in enumerate(pages):
+        keys = {_key(lines[i]) for i in _edges(lines)}
+        for i in _edges(lines):
+            m = _PAGE_NO.match(lines[i].text)
+            if m and m[1].isdigit():
+                keys.add(f"@{int(m[1]) - p}")
+        counts.update(keys)
     need = max(2, min(4, len(pages) // 5))
     return {k for k, n in counts.items() if n >= need and k}
 
@@ -88,11 +95,15 @@ def body_size(pages: list[list[Line]]) -> float:
     return weights.most_common(1)[0][0] if weights else 0.0
 
 
-def _furniture(lines: list[Line], keys: set[str], body: float) -> set[int]:
+def _furniture(lines: list[Line], keys: set[str], body: float, page: int) -> set[int]:
     out = set()
     for i in _edges(lines):
         ln = lines[i]
-        if _PAGE_NO.match(ln.text) or (_key(ln) in keys and ln.size <= body * 1.1):
+        m = _PAGE_NO.match(ln.text)
+        number = m is not None and (
+            not m[1].isdigit() or f"@{int(m[1]) - page}" in keys or ln.size <= body * 1.05
+        )
+        if number or (_key(ln) in keys and ln.size <= body * 1.1 and not m):
             out.add(i)
     return out
 
@@ -246,9 +257,9 @@ def _caption_run(lines: list[Line], i: int, skip: set[int]) -> list[int]:
 
 
 def zone(page: PageChars, lines: list[Line], *, body: float, keys: set[str],
-         gutter: float | None) -> Zoned:  # fmt: skip
+         gutter: float | None, index: int = 0) -> Zoned:  # fmt: skip
     """Split a page's lines (in reading order) into body, captions and footnotes."""
-    skip = _furniture(lines, keys, body)
+    skip = _furniture(lines, keys, body, index)
     figures = [
         f
         for f in _figures(page)

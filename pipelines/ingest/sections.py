@@ -103,20 +103,6 @@ def _emphasized(
     return size >= body * 1.08 or (is_bold and size >= body * 0.95)
 
 
-def _unshout(title: str) -> str:
-    """'DATA PLACEMENT FOR SCALABLE VIDEO' -> 'Data Placement for Scalable Video'."""
-    letters = [ch for ch in title if ch.isalpha()]
-    if len(title.split()) < 2 and len(letters) < 6:
-        return title  # an acronym: "GADR"
-    if not letters or not all(ch.isupper() for ch in letters):
-        return title
-    small = {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "vs"}
-    words = title.lower().split()
-    return " ".join(
-        w if i and w in small else w[:1].upper() + w[1:] for i, w in enumerate(words)
-    )
-
-
 def _roman_heading(text: str, state: dict[str, int]) -> Heading | None:
     """'II. SYSTEM PARAMETERS' (IEEE, REVTeX) and 'A. Experimental Results' under it."""
     if m := _ROMAN_NUMBERED.match(text):
@@ -124,7 +110,7 @@ def _roman_heading(text: str, state: dict[str, int]) -> Heading | None:
         last = state.get("roman", 0)
         if n is not None and 0 < n - last <= 2 and _looks_like_title(m["title"]):
             state["roman"], state["letter"] = n, 0
-            return Heading(0, f"{m['num']}. {_unshout(m['title'].strip())}", 0, m["num"])
+            return Heading(0, f"{m['num']}. {m['title'].strip()}", 0, m["num"])
     elif state.get("roman") and (m := _LETTERED.match(text)):
         n = ord(m["num"]) - ord("A") + 1
         if n - state.get("letter", 0) == 1 and _looks_like_title(m["title"]):
@@ -184,14 +170,14 @@ def detect(
                 )
                 if ok:
                     top, sub = parts[0], []
-                    headings.append(Heading(i, f"{parts[0]}. {_unshout(title)}", 0, str(parts[0])))
+                    headings.append(Heading(i, f"{parts[0]}. {title}", 0, str(parts[0])))
             elif top is not None and parts[0] == top and len(parts) - 1 <= len(sub) + 1:
                 depth = len(parts) - 1
                 prev = sub[depth - 1] if depth <= len(sub) else 0
                 if 0 < parts[-1] - prev <= 2:
                     sub = [*sub[: depth - 1], parts[-1]]
                     label = ".".join(map(str, parts))
-                    headings.append(Heading(i, f"{label} {_unshout(title)}", depth, label))
+                    headings.append(Heading(i, f"{label} {title}", depth, label))
             continue
         if m := _UNNUMBERED.match(text):
             rest = (m["rest"] or "").strip()

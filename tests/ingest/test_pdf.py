@@ -112,6 +112,7 @@ def test_free_culture_page_spans(free_culture: tuple[Source, float]) -> None:
 TRACEMONKEY_SECTIONS = [
     "Front matter",
     "Abstract",
+    "Categories and subject descriptors",  # the classification lines after the abstract
     "1. Introduction",
     "2. Overview: Example Tracing Run",
     "3. Trace Trees",
@@ -182,9 +183,11 @@ def test_tully_sections(tully: Source) -> None:
     assert tully.title == "Patient Experiences of Structured Heart Failure Programmes"
     # the metadata names the first author; the page under the title names all four
     assert tully.authors[0] == "Nuala E. Tully" and len(tully.authors) == 4
-    # the unlabelled abstract stays readable as body text
-    assert tully.chapters[0].kind == ChapterKind.ABSTRACT
-    assert "Structured rehabilitation programmes are" in tully.chapters[0].text
+    # the unlabelled abstract is a readable part of its own, after the title page matter
+    assert [c.kind for c in tully.chapters[:2]] == [ChapterKind.FRONT_MATTER, ChapterKind.ABSTRACT]
+    abstract = tully.chapters[1].prose
+    assert abstract.startswith("Objectives. Patient experiences of structured heart failure")
+    assert "Structured rehabilitation programmes are" in abstract
     assert by_title(tully, "References").pages == (5, 6)
     # running headers ("2 Rehabilitation Research and Practice") are not sections
     assert not [t for t in titles if "Rehabilitation Research" in t]
@@ -230,7 +233,12 @@ def test_cyclic_outline_and_external_links_are_not_fatal() -> None:
     titles = [c.title for c in source.chapters]
     assert "Website" not in titles
     assert titles[:3] == ["Start", "Middle", "End"]
-    assert [c.pages for c in source.chapters[:3]] == [(1, 2), (3, 4), (5, 6)]
+    # the references the outline does not list are still back matter, not inside "End"
+    assert [c.pages for c in source.chapters[:3]] == [(1, 2), (3, 4), (5, 5)]
+    assert [(c.title, c.kind) for c in source.chapters[3:]] == [
+        ("Acknowledgments", ChapterKind.BACK_MATTER),
+        ("References", ChapterKind.REFERENCES),
+    ]
 
 
 # --- bad input ------------------------------------------------------------------------------
@@ -276,11 +284,7 @@ def test_garbage_after_pdf_header_is_an_ingest_error() -> None:
 
 
 def test_page_groups_when_nothing_is_found() -> None:
-    from pipelines.ingest import pdf
+    from pipelines.ingest.pdf_cuts import page_group_cuts
 
-    writer = PdfWriter()
-    page_count = 23
-    for _ in range(page_count):
-        writer.add_blank_page(width=612, height=792)
-    cuts = pdf._page_group_cuts(page_count)  # noqa: SLF001
+    cuts = page_group_cuts(23)
     assert [c.title for c in cuts] == ["Pages 1–10", "Pages 11–20", "Pages 21–23"]
