@@ -98,6 +98,7 @@ class _Builder:
         self.last_size = 0.0
         self.space = False
         self.pending_accent = ""
+        self.length = 0
         self.char_marks: list[tuple[int, int, float, float]] = []  # start, end, size, base
         self.lead: list[str] | None = []  # the line's first chars while they are all raised and small
         self.lead_size = 0.0
@@ -117,6 +118,7 @@ class _Builder:
         self.line, self.chars, self.weights, self.space = None, [], {}, False
         self.lead = []
         self.char_marks = []
+        self.length = 0
 
     def _raised(self, line: Line, lead: int) -> list[tuple[int, int]]:
         runs: list[tuple[int, int]] = []
@@ -156,15 +158,17 @@ class _Builder:
         gap = l - self.last_x1
         em = max(size, self.last_size, 1.0)
         if self.chars and gap > 1.0 * em:
-            line.gaps.append((len("".join(self.chars)), self.last_x1, l))
+            line.gaps.append((self.length, self.last_x1, l))
         if self.chars and (self.space or gap > 0.2 * em) and not self.chars[-1].endswith(" "):
             self.chars.append(" ")
+            self.length += 1
         self.space = False
         if self.pending_accent:
             text = unicodedata.normalize("NFC", text.replace("ı", "i") + self.pending_accent)
             self.pending_accent = ""
-        at = sum(len(c) for c in self.chars)
-        self.char_marks.append((at, at + len(text), size, b))
+        at = self.length
+        self.length += len(text)
+        self.char_marks.append((at, self.length, size, b))
         self.chars.append(text)
         key = (round(size, 1), bold)
         self.weights[key] = self.weights.get(key, 0) + len(text)
@@ -197,17 +201,14 @@ def read_page(page: Any, *, with_graphics: bool = True) -> PageChars:
         mref = ctypes.byref(matrix)
         get_matrix = raw.FPDFText_GetMatrix
         loose_box, font_size = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetFontSize
-        weight, angle, generated = (
-            raw.FPDFText_GetFontWeight,
-            raw.FPDFText_GetCharAngle,
-            raw.FPDFText_IsGenerated,
-        )
+        weight = raw.FPDFText_GetFontWeight
+        plain = {}  # char -> its normalised form (most pages use few distinct chars)
         for i, ch in enumerate(text):
-            if ch in "\r\n":
-                continue
             if ch == " " or ch == "\t":
                 builder.space = True
                 continue
+            if ch in "\r\n":
+                continue  # pdfium's own line breaks: lines are found from the places
             if ch in _ACCENTS:
                 if i + 1 < count and text[i + 1].isalpha():
                     builder.pending_accent = _ACCENTS[ch]
@@ -216,17 +217,18 @@ def read_page(page: Any, *, with_graphics: bool = True) -> PageChars:
                     last = builder.chars[-1]
                     builder.chars[-1] = last[:-1] + unicodedata.normalize("NFC", last[-1] + _ACCENTS[ch])
                     continue
-            out = normalise(ch)
-            if not out or generated(handle, i) == 1:
+            out = plain.get(ch)
+            if out is None:
+                out = plain[ch] = normalise(ch)
+            if not out:
                 continue
-            a = angle(handle, i)
-            if a > 0 and abs(math.sin(a)) > 0.5:
-                rotated.append(out)
-                continue
-            loose_box(handle, i, ref)
             size = font_size(handle, i)
             if get_matrix(handle, i, mref):  # the size as printed: Tf size times the scale
+                if abs(matrix.b) > abs(matrix.a):  # turned a quarter: a margin stamp
+                    rotated.append(out)
+                    continue
                 size *= math.hypot(matrix.c, matrix.d)
+            loose_box(handle, i, ref)
             builder.add(out, box.left, box.right, box.bottom, box.top, size, weight(handle, i) >= 600)
         builder.close()
     finally:
