@@ -8,7 +8,8 @@ from typing import Any
 
 from pipelines.cli.common import add_json_flag, open_workspace, print_json, progress_bar
 from pipelines.errors import FolioError
-from pipelines.types import Chapter
+from pipelines.text.naming import heading
+from pipelines.types import CAPTIONS_MARKER, Aside, Chapter
 from pipelines.workspace import library
 
 
@@ -89,7 +90,12 @@ def cmd_sources(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_tree(nodes: list[dict[str, Any]], *, show_all: bool) -> None:
+def _print_tree(
+    nodes: list[dict[str, Any]], *, show_all: bool, headings: dict[int, str] | None = None
+) -> None:
+    """One line a chapter: the number other commands take, then the chapter as the
+    document numbers it."""
+    headings = headings or {}
     for node in nodes:
         hidden = node["kind"] in ("front_matter", "back_matter", "index")
         if show_all or not hidden:
@@ -101,9 +107,10 @@ def _print_tree(nodes: list[dict[str, Any]], *, show_all: bool) -> None:
             )
             indent = "  " * node["level"]
             print(
-                f"{node['index']:>4}  {indent}{node['title']}{tag}{pages}  · {node['words']:,} words"
+                f"{node['index']:>4}  {indent}{headings.get(node['index'], node['title'])}"
+                f"{tag}{pages}  · {node['words']:,} words"
             )
-        _print_tree(node["children"], show_all=show_all)
+        _print_tree(node["children"], show_all=show_all, headings=headings)
 
 
 def cmd_chapters(args: argparse.Namespace) -> int:
@@ -114,7 +121,8 @@ def cmd_chapters(args: argparse.Namespace) -> int:
         print_json({"source": library.source_summary(source), "chapters": tree})
         return 0
     print(f"{source.title} — {', '.join(source.authors) or 'unknown author'}")
-    _print_tree(tree, show_all=args.all)
+    headings = {c.index: heading(c.title, c.label) for c in source.chapters}
+    _print_tree(tree, show_all=args.all, headings=headings)
     if not args.all:
         print("(front and back matter hidden; --all shows them)")
     return 0
@@ -136,9 +144,20 @@ def cmd_show(args: argparse.Namespace) -> int:
             }
         )
         return 0
-    print(chapter.title)
-    print("=" * min(len(chapter.title), 80))
-    print(chapter.text)
+    title = heading(chapter.title, chapter.label)
+    print(title)
+    print("=" * min(len(title), 80))
+    print(chapter.prose.rstrip())
+    captions = [a for a in chapter.asides if a.kind == "caption"] or [
+        Aside("caption", line)
+        for line in chapter.text.partition(CAPTIONS_MARKER)[2].split("\n")
+        if line.strip()
+    ]  # stored before captions kept their pages
+    for label, asides in (("Footnotes", chapter.footnotes), ("Figures and tables", captions)):
+        if asides:
+            print(f"\n{label}:")
+            for aside in asides:
+                print(f"  (p. {aside.page}) {aside.text}" if aside.page else f"  {aside.text}")
     return 0
 
 

@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import io
 import logging
-import re
-from dataclasses import dataclass, field
 
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
 from pipelines.errors import IngestError, LimitError
-from pipelines.ingest import kinds, pdf_meta, pdf_paper, sections
+from pipelines.ingest import pdf_meta, pdf_paper, sections
 from pipelines.ingest.pdf_cuts import (
     Cut,
     book_cuts,

@@ -100,7 +100,9 @@ class _Builder:
         self.pending_accent = ""
         self.length = 0
         self.char_marks: list[tuple[int, int, float, float]] = []  # start, end, size, base
-        self.lead: list[str] | None = []  # the line's first chars while they are all raised and small
+        self.lead: (
+            list[str] | None
+        ) = []  # the line's first chars while they are all raised and small
         self.lead_size = 0.0
         self.lead_base = 0.0
 
@@ -131,34 +133,40 @@ class _Builder:
                     runs.append((start, end))
         return runs
 
-    def add(self, text: str, l: float, r: float, b: float, t: float, size: float, bold: bool) -> None:  # noqa: E741
+    def add(
+        self, text: str, left: float, right: float, b: float, top: float, size: float, bold: bool
+    ) -> None:
         line = self.line
         if line is not None:
             height = max(size, line.size, 1.0)
             small = size < SUPERSCRIPT_RATIO * line.size or line.size < SUPERSCRIPT_RATIO * size
             dy = abs(b - line.y)
-            forward = l >= self.last_x1 - 0.3 * height  # a raised mark goes on, never back
+            forward = left >= self.last_x1 - 0.3 * height  # a raised mark goes on, never back
             off_line = dy > (0.75 if small and forward else 0.35) * height
-            back = l < self.last_x1 - 2.0 * height
+            back = left < self.last_x1 - 2.0 * height
             if off_line or back:
                 self.close()
                 line = None
         if line is None:
-            line = self.line = Line("", x=l, y=b, size=size, x1=r, top=t)
-            self.last_x1 = l
+            line = self.line = Line("", x=left, y=b, size=size, x1=right, top=top)
+            self.last_x1 = left
             self.lead, self.lead_size, self.lead_base = [], size, b
         if self.lead is not None and size == self.lead_size and len(self.lead) < 4:
             self.lead.append(text)
-        elif self.lead and size * SUPERSCRIPT_RATIO > self.lead_size and b < self.lead_base - 0.1 * size:
+        elif (
+            self.lead
+            and size * SUPERSCRIPT_RATIO > self.lead_size
+            and b < self.lead_base - 0.1 * size
+        ):
             line.marks = "".join(self.lead).strip()  # raised small chars led: a note's mark
             line.size = size
             self.lead = None
         else:
             self.lead = None
-        gap = l - self.last_x1
+        gap = left - self.last_x1
         em = max(size, self.last_size, 1.0)
         if self.chars and gap > 1.0 * em:
-            line.gaps.append((self.length, self.last_x1, l))
+            line.gaps.append((self.length, self.last_x1, left))
         if self.chars and (self.space or gap > 0.2 * em) and not self.chars[-1].endswith(" "):
             self.chars.append(" ")
             self.length += 1
@@ -176,9 +184,9 @@ class _Builder:
             line.y = b  # the baseline is the lowest full-size char's
         if size > line.size and len(self.chars) == 1:
             line.size = size
-        line.x1 = max(line.x1, r)
-        line.top = max(line.top, t)
-        self.last_x1, self.last_size = r, size
+        line.x1 = max(line.x1, right)
+        line.top = max(line.top, top)
+        self.last_x1, self.last_size = right, size
 
 
 def read_page(page: Any, *, with_graphics: bool = True) -> PageChars:
@@ -202,7 +210,7 @@ def read_page(page: Any, *, with_graphics: bool = True) -> PageChars:
         get_matrix = raw.FPDFText_GetMatrix
         loose_box, font_size = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetFontSize
         weight = raw.FPDFText_GetFontWeight
-        plain = {}  # char -> its normalised form (most pages use few distinct chars)
+        plain: dict[str, str] = {}  # char -> its normalised form (most pages use few distinct chars)
         for i, ch in enumerate(text):
             if ch == " " or ch == "\t":
                 builder.space = True
@@ -215,7 +223,9 @@ def read_page(page: Any, *, with_graphics: bool = True) -> PageChars:
                     continue
                 if builder.chars and builder.chars[-1][-1:].isalpha():  # "Andre´"
                     last = builder.chars[-1]
-                    builder.chars[-1] = last[:-1] + unicodedata.normalize("NFC", last[-1] + _ACCENTS[ch])
+                    builder.chars[-1] = last[:-1] + unicodedata.normalize(
+                        "NFC", last[-1] + _ACCENTS[ch]
+                    )
                     continue
             out = plain.get(ch)
             if out is None:
@@ -229,7 +239,9 @@ def read_page(page: Any, *, with_graphics: bool = True) -> PageChars:
                     continue
                 size *= math.hypot(matrix.c, matrix.d)
             loose_box(handle, i, ref)
-            builder.add(out, box.left, box.right, box.bottom, box.top, size, weight(handle, i) >= 600)
+            builder.add(
+                out, box.left, box.right, box.bottom, box.top, size, weight(handle, i) >= 600
+            )
         builder.close()
     finally:
         textpage.close()

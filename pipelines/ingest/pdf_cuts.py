@@ -168,8 +168,15 @@ def heading_cuts(pages: list[Page]) -> tuple[list[Cut], list[sections.Heading]]:
         parents = parents[: h.level]
         parent = parents[-1] if parents else None
         cuts.append(
-            Cut(h.title, page_no, offset, h.level, parent, kinds.kind_from_title(h.title),
-                label=h.number)  # fmt: skip
+            Cut(
+                h.title,
+                page_no,
+                offset,
+                h.level,
+                parent,
+                kinds.kind_from_title(h.title),
+                label=h.number,
+            )  # fmt: skip
         )
         parents.append(len(cuts) - 1)
     return cuts, headings

@@ -72,7 +72,9 @@ def split_at(lines: list[Line], gutter: float) -> list[Line]:
     """Lines that cross the gutter through a wide gap, as one line per side."""
     out: list[Line] = []
     for ln in lines:
-        cut = next(((o, a, b) for o, a, b in ln.gaps if a <= gutter + BIN and b >= gutter - BIN), None)
+        cut = next(
+            ((o, a, b) for o, a, b in ln.gaps if a <= gutter + BIN and b >= gutter - BIN), None
+        )
         if cut is None:
             out.append(ln)
             continue

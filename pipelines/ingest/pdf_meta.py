@@ -166,12 +166,16 @@ def _without_marks(line: Line) -> str:
 
 def _name_parts(text: str) -> tuple[list[str], list[str]]:
     text = re.sub(r"[∗*†‡§¶#$+☯✉⋆♯]|\d", " ", text)
-    text = re.sub(r"\b((student|senior|life)\s+)?(member|fellow)\b,?(\s+ieee\b)?", ",", text, flags=re.I)
+    text = re.sub(
+        r"\b((student|senior|life)\s+)?(member|fellow)\b,?(\s+ieee\b)?", ",", text, flags=re.I
+    )
     text = re.sub(r"\s+,", ",", text)
     parts = [p.strip(" ,") for p in re.split(r",|\s+and\s+|&|;", text, flags=re.I)]
     parts = [" ".join(p.split()) for p in parts if p.strip(" ,")]
     parts = [_unshout(p) for p in parts if p.lower() not in ("and", "member ieee", "ieee")]
-    parts = [re.sub(r",?\s+(member|fellow|senior member),?\s+ieee$", "", p, flags=re.I) for p in parts]
+    parts = [
+        re.sub(r",?\s+(member|fellow|senior member),?\s+ieee$", "", p, flags=re.I) for p in parts
+    ]
     return parts, [p for p in parts if _NAME.match(p)]
 
 
@@ -185,7 +189,9 @@ def paper_authors(lines: Sequence[Line], title: str) -> list[str]:
     in_title = [
         i
         for i, ln in enumerate(lines[:60])
-        if abs(ln.size - biggest) < 0.5 and ln.text.strip() and ln.text.strip().lower() in title.lower()
+        if abs(ln.size - biggest) < 0.5
+        and ln.text.strip()
+        and ln.text.strip().lower() in title.lower()
     ]
     if not in_title:
         return []
@@ -199,8 +205,10 @@ def paper_authors(lines: Sequence[Line], title: str) -> list[str]:
         if _EMAIL.search(ln.text) or _AFFILIATION.search(text):
             continue
         parts, names = _name_parts(text)
-        if parts and len(names) >= 0.7 * len(parts) and (
-            name_size is None or abs(ln.size - name_size) < 0.6
+        if (
+            parts
+            and len(names) >= 0.7 * len(parts)
+            and (name_size is None or abs(ln.size - name_size) < 0.6)
         ):
             found.extend(n for n in names if n not in found)
             name_size = ln.size

@@ -55,7 +55,7 @@ class _At:
 
 
 def _lines(pages: list[Page], upto: tuple[int, int] | None = None) -> list[_At]:
-    out = []
+    out: list[_At] = []
     for p, page in enumerate(pages):
         for i, (line, offset) in enumerate(zip(page.lines, page.offsets, strict=False)):
             if upto is not None and (p, offset) >= upto:
@@ -155,7 +155,9 @@ def with_back_matter(cuts: list[Cut], pages: list[Page]) -> list[Cut]:
     if not any(_ACK_HEAD.match(c.title) for c in cuts):
         ack = next((a for a in lines if _ACK_HEAD.match(a.line.text) and _standalone(a)), None)
         last = cuts[-1] if cuts else None
-        if ack is not None and (last is None or (ack.page, ack.offset) > (cuts[0].page, cuts[0].offset)):
+        if ack is not None and (
+            last is None or (ack.page, ack.offset) > (cuts[0].page, cuts[0].offset)
+        ):
             _insert(cuts, Cut(_ACK_HEAD.match(ack.line.text)[1], ack.page, ack.offset,  # type: ignore[index]
                               kind=ChapterKind.BACK_MATTER))  # fmt: skip
     _mark_back_matter(cuts)

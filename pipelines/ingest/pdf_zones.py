@@ -29,7 +29,9 @@ _CAPTION = re.compile(
     r"^(?i:fig(?:ure)?\.?|table|tab\.|chart|scheme|plate|exhibit)\s*"
     r"(?:\d+|[IVXL]+)(?:[a-z])?(?:\s*[.:|—–-]\s*(?=\S)|\s+(?=[A-Z(])|\s*$)"
 )
-_PAGE_NO = re.compile(r"^[-–—(\[\s]*(?:page\s+)?(\d{1,4}|[ivxlc]{1,7})(?:\s+of\s+\d+)?[-–—)\]\s]*$", re.I)
+_PAGE_NO = re.compile(
+    r"^[-–—(\[\s]*(?:page\s+)?(\d{1,4}|[ivxlc]{1,7})(?:\s+of\s+\d+)?[-–—)\]\s]*$", re.I
+)
 _NOTE_MARK = re.compile(r"^(?:[*∗†‡§¶#⋆✉♯]|\(?[a-z\d]{1,2}\))")
 _NOTICE = re.compile(
     r"permission|copyright|©|licen[cs]|creative commons|received|accepted|published|"
@@ -153,7 +155,11 @@ def _column_of(line: Line, gutter: float | None) -> int:
 
 
 def _footnotes(
-    lines: list[Line], skip: set[int], body: float, gutter: float | None, rules: list[Box],
+    lines: list[Line],
+    skip: set[int],
+    body: float,
+    gutter: float | None,
+    rules: list[Box],
     page_height: float,
 ) -> tuple[set[int], list[str]]:
     """Indexes of footnote lines, and the notes' texts."""
@@ -163,10 +169,13 @@ def _footnotes(
     for i, ln in enumerate(lines):
         if i not in skip:
             columns.setdefault(_column_of(ln, gutter), []).append(i)
+
     def is_body(i: int) -> bool:  # set like the body, and no note's mark
         return abs(lines[i].size - body) < 0.6 and not lines[i].marks
 
-    lowest = min((lines[i].y for i in range(len(lines)) if i not in skip and is_body(i)), default=None)
+    lowest = min(
+        (lines[i].y for i in range(len(lines)) if i not in skip and is_body(i)), default=None
+    )
     for col, idx in columns.items():
         prose = [lines[i].y for i in idx if is_body(i)]
         if col == 0 and gutter is not None:
@@ -206,7 +215,7 @@ def _split_notes(lines: list[Line]) -> list[str]:
     for ln in lines:
         starts = bool(ln.marks) or (bool(_NOTE_MARK.match(ln.text)) and not notes) or not notes
         if starts or (_NOTE_MARK.match(ln.text) and _ENDS_SENTENCE.search(notes[-1][-1])):
-            text = f"{ln.marks} {ln.text[len(ln.marks):].lstrip()}" if ln.marks else ln.text
+            text = f"{ln.marks} {ln.text[len(ln.marks) :].lstrip()}" if ln.marks else ln.text
             notes.append([text])
         else:
             notes[-1].append(ln.text)

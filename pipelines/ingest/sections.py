@@ -198,7 +198,9 @@ def _styled(
 ) -> list[Heading]:
     """Unnumbered papers: every line set apart in the style of their "Introduction"
     (or "Methods", "Discussion" ...) heading is a section heading too."""
-    known = [h for h in found if not re.match(r"^(abstract|references|bibliography)", h.title, re.I)]
+    known = [
+        h for h in found if not re.match(r"^(abstract|references|bibliography)", h.title, re.I)
+    ]
     if not known:
         return found
     first = known[0].line

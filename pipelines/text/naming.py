@@ -19,3 +19,15 @@ def chapter_range(first: str, last: str) -> str:
     if a.startswith("chapter ") and b.startswith("chapter "):
         return f"chapters {a[8:]} to {b[8:]}"
     return f"{a} to {b}"
+
+
+def heading(title: str, label: str | None) -> str:
+    """A chapter as the document numbers it: its title when that carries the number
+    ("2. Network Architecture", "CHAPTER IV"), else "IV: The Law of Club and Fang"."""
+    title = title.strip()
+    if not label:
+        return title
+    own = rf"^\W*(?:(?:chapter|chap\.|part|book|section|appendix)\s+)?{re.escape(label)}\b"
+    if re.match(own, title, re.I) or title == label:
+        return title
+    return f"{label}: {title}"

@@ -110,6 +110,12 @@ MIGRATIONS: list[str] = [
         removed_at TEXT NOT NULL
     );
     """,
+    # 4: a chapter's own number as the document prints it ("2.1", "IV"), and what is printed
+    # beside its prose (footnotes and captions, each with its page), as JSON
+    """
+    ALTER TABLE chapters ADD COLUMN label TEXT;
+    ALTER TABLE chapters ADD COLUMN asides TEXT NOT NULL DEFAULT '[]';
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from pipelines.errors import NotFoundError
 from pipelines.settings import Settings
-from pipelines.types import Chapter, ChapterKind, PageSpan, Passage, Source, SourceKind
+from pipelines.types import Aside, Chapter, ChapterKind, PageSpan, Passage, Source, SourceKind
 from pipelines.workspace.schema import migrate
 
 BUSY_TIMEOUT_MS = 30_000
@@ -157,8 +157,8 @@ class Workspace:
             )
             con.executemany(
                 "INSERT INTO chapters(source_id, idx, title, level, kind, parent, page_start,"
-                " page_end, href, anchor, words, text, page_spans)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " page_end, href, anchor, words, text, page_spans, label, asides)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [_chapter_row(source.id, c) for c in source.chapters],
             )
             if passages is not None:
@@ -352,6 +352,8 @@ def _chapter_row(source_id: str, c: Chapter) -> tuple:
         c.word_count,
         c.text,
         json.dumps([[s.start, s.page] for s in c.page_spans]),
+        c.label,
+        json.dumps([[a.kind, a.text, a.page] for a in c.asides]),
     )
 
 
@@ -369,6 +371,8 @@ def _chapter_from_row(r: sqlite3.Row) -> Chapter:
         anchor=r["anchor"],
         page_spans=[PageSpan(start=s, page=p) for s, p in json.loads(r["page_spans"] or "[]")],
         source_id=r["source_id"],
+        label=r["label"],
+        asides=[Aside(k, t, p) for k, t, p in json.loads(r["asides"] or "[]")],
     )
 
 

@@ -17,6 +17,7 @@ import statistics
 import unicodedata
 from dataclasses import dataclass
 
+from pipelines.text.naming import heading
 from pipelines.types import Chapter
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#+\-|~$:!])")
@@ -62,8 +63,9 @@ def clean_authors(authors: list[str]) -> list[str]:
 
 
 def numbered(chapter: Chapter) -> str:
-    """'3 · 2. Network Architecture': the chapter's number (as `folio` uses it), its title."""
-    return f"{chapter.index} · {chapter.title}"
+    """'2. Network Architecture', 'II: The Law of Club and Fang': the chapter as the
+    document numbers it (the stable index stays underneath, as the widget's value)."""
+    return heading(chapter.title, chapter.label)
 
 
 def page_range(pages: tuple[int, int] | None) -> str:
@@ -224,6 +226,8 @@ def find_quote(paragraph: str, quote: str) -> tuple[int, int] | None:
     if at < 0:
         return None
     start, end = where[at], where[at + len(needle) - 1] + 1
+    while start > 0 and paragraph[start - 1] in "“\"‘'«(":  # the quote opens with its mark
+        start -= 1
     stop = re.search(r"[.!?][\"”’)]*(?=\s|$)", paragraph[end - 1 :])
     if stop and stop.end() < 60:  # mark the whole sentence the quote was cut from
         end = end - 1 + stop.end()

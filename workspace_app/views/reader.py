@@ -1,12 +1,17 @@
-"""Reader: one chapter as a book shows it (paragraphs, page markers, captions apart); a
-citation opens it at the quoted sentence, marked inside its paragraph."""
+"""Reader: one chapter as a book shows it (paragraphs, page markers, and beside each page
+its figure and table captions and its footnotes); a chapter with sections shows theirs
+after its own text; a citation opens it at the quoted sentence, marked inside its
+paragraph."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import streamlit as st
 
 from pipelines.errors import FolioError
-from pipelines.types import Chapter, Source
+from pipelines.text.naming import heading
+from pipelines.types import CAPTIONS_MARKER, Aside, Chapter, Source
 from pipelines.workspace.store import Workspace
 from workspace_app import resources, state
 from workspace_app.components.text import (
@@ -50,15 +55,54 @@ def _cited_block(blocks: list[Block], quote: str) -> tuple[int, tuple[int, int]]
     return None
 
 
+def _asides(chapter: Chapter) -> list[Aside]:
+    """Captions and footnotes with their pages; captions stored before they kept their
+    pages come from the block at the end of the text, shown after the last page."""
+    if any(a.kind == "caption" for a in chapter.asides) or CAPTIONS_MARKER not in chapter.text:
+        return chapter.asides
+    tail = chapter.text.partition(CAPTIONS_MARKER)[2]
+    old = [Aside("caption", line, chapter.page_end) for line in tail.split("\n") if line.strip()]
+    return [*chapter.asides, *old]
+
+
+def _with_asides(blocks: list[Block], asides: list[Aside]) -> list[Block]:
+    """Each page's captions, then its footnotes, after the page's last paragraph."""
+    out: list[Block] = []
+    shown: set[int] = set()
+
+    def close(page: int | None) -> None:
+        for kind in ("caption", "footnote"):
+            for n, a in enumerate(asides):
+                if n not in shown and a.kind == kind and (page is None or a.page == page):
+                    shown.add(n)
+                    out.append(Block(kind, a.text, a.page))
+
+    page = None
+    for block in blocks:
+        if block.kind == "page" and page is not None:
+            close(page)
+        page = block.page if block.kind == "page" else page
+        out.append(block)
+    close(page)
+    close(None)  # anything whose page had no text of this chapter
+    return out
+
+
 def chapter_text(chapter: Chapter, quote: str | None) -> None:
-    blocks = reading_blocks(chapter)
+    prose = replace(chapter, text=chapter.prose.rstrip())
+    blocks = _with_asides(
+        [b for b in reading_blocks(prose) if b.kind != "caption"], _asides(chapter)
+    )
     cited = _cited_block(blocks, quote) if quote else None
     for n, block in enumerate(blocks):
         if block.kind == "page":
             st.caption(f"— {block.text} —")
         elif block.kind == "caption":
-            with st.container(border=False, key=f"caption_{n}"):
+            with st.container(border=False, key=f"caption_{chapter.index}_{n}"):
                 st.caption(escape_md(block.text))
+        elif block.kind == "footnote":
+            with st.container(border=False, key=f"footnote_{chapter.index}_{n}"):
+                st.caption(f"Note: {escape_md(block.text)}")
         elif cited and cited[0] == n:
             with st.container(border=True, key=CITED_KEY):
                 st.markdown(_marked(block.text, cited[1]))
@@ -68,6 +112,15 @@ def chapter_text(chapter: Chapter, quote: str | None) -> None:
         st.caption(f"The quoted words (“{escape_md(short(quote, 120))}”) are in this chapter.")
     if cited:
         st.html(SCROLL_JS, unsafe_allow_javascript=True)
+
+
+def _sections(source: Source, chapter: Chapter, quote: str | None) -> None:
+    """A chapter's sections after its own text: choosing "3 Method" reads all of it."""
+    for child in source.descendants(chapter.index):
+        depth = max(1, child.level - chapter.level)
+        st.markdown(f"{'#' * min(6, 3 + depth)} {escape_md(heading(child.title, child.label))}")
+        if child.text.strip():
+            chapter_text(child, quote)
 
 
 def _default_chapter(source: Source) -> int:
@@ -136,15 +189,22 @@ def draw(ws: Workspace) -> None:
         args=(source.id,),
     )
     chapter = source.chapter(position)
-    st.subheader(escape_md(chapter.title), anchor=False)
-    facts = [f"Chapter {chapter.index}", f"{chapter.word_count:,} words"]
+    st.subheader(escape_md(heading(chapter.title, chapter.label)), anchor=False)
+    inside = source.descendants(chapter.index)
+    words = chapter.word_count + sum(c.word_count for c in inside)
+    facts = [f"{words:,} words"]
+    if inside:
+        facts.append(f"{len(inside)} sections")
+    pages = (chapter.page_start, max((c.page_end or 0 for c in inside), default=0))
     if chapter.pages:
-        facts.append(page_range(chapter.pages))
+        facts.append(page_range((chapter.pages[0], max(chapter.pages[1], pages[1]))))
     st.caption(" · ".join(facts))
-    if not chapter.text.strip():
-        st.info("This section has no text of its own (its sub-sections carry it).")
-    else:
-        chapter_text(chapter, _quote(ws, source, chapter))
+    quote = _quote(ws, source, chapter)
+    if not chapter.text.strip() and not inside:
+        st.info("This section has no text.")
+    elif chapter.text.strip():
+        chapter_text(chapter, quote)
+    _sections(source, chapter, quote)
     with st.container(horizontal=True, gap="small"):
         st.button("← Previous", key="reader_prev", on_click=_step, args=(source, listed, -1))
         st.button("Next →", key="reader_next", on_click=_step, args=(source, listed, 1))
