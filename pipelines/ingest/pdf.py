@@ -20,7 +20,7 @@ from pipelines.errors import IngestError, LimitError
 from pipelines.ingest import book_headings, kinds, pdf_meta, sections
 from pipelines.ingest.pdf_layout import Line, page_lines
 from pipelines.ingest.pdf_outline import OutlineEntry, read_outline, structures_document
-from pipelines.settings import Settings
+from pipelines.settings import IngestSettings
 from pipelines.types import (
     CAPTIONS_MARKER,
     Chapter,
@@ -80,7 +80,7 @@ def book_found(cuts: list[Cut]) -> bool:
     return any(c.book for c in cuts)
 
 
-def parse(data: bytes, file_name: str, *, settings: Settings) -> Source:
+def parse(data: bytes, file_name: str, *, limits: IngestSettings | None = None) -> Source:
     reader = _open(data, file_name)
     try:
         page_count = len(reader.pages)
@@ -88,9 +88,10 @@ def parse(data: bytes, file_name: str, *, settings: Settings) -> Source:
         raise IngestError(file_name, "its page tree is damaged.") from exc
     if page_count == 0:
         raise IngestError(file_name, "it has no pages.")
-    if page_count > settings.ingest.max_pages:
+    limits = limits or IngestSettings()
+    if page_count > limits.max_pages:
         raise LimitError(
-            f"'{file_name}' has {page_count} pages; the limit is {settings.ingest.max_pages} "
+            f"'{file_name}' has {page_count} pages; the limit is {limits.max_pages} "
             "(FOLIO_INGEST__MAX_PAGES)."
         )
     outline = read_outline(reader)

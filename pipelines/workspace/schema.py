@@ -110,6 +110,19 @@ MIGRATIONS: list[str] = [
         removed_at TEXT NOT NULL
     );
     """,
+    # 4: chapter notes, one set per chapter and maker (a model, or the offline digest),
+    # valid while the chapter's text is the one they were made from (text_sha)
+    """
+    CREATE TABLE chapter_notes (
+        chapter_id TEXT NOT NULL,
+        source_id TEXT NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        maker TEXT NOT NULL,
+        text_sha TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (chapter_id, maker)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
