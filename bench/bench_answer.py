@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT, SOURCES, percentile, save
+from common import ROOT, SOURCES, percentile, save, session_of
 
 QUESTIONS = [
     "Why does Ishmael go to sea?",
@@ -38,9 +38,7 @@ def timed_answers(ws, source, llm, rounds: int = 2) -> dict:
         for question in QUESTIONS:
             start = time.perf_counter()
             ttft = None
-            for event in stream_answer(
-                ws, question, Scope([source.id]), llm=llm, settings=ws.settings
-            ):
+            for event in stream_answer(session_of(ws, llm), question, Scope([source.id])):
                 if ttft is None and (event.delta or event.answer):
                     ttft = time.perf_counter() - start
             total.append((time.perf_counter() - start) * 1000)
@@ -64,7 +62,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         ws = Workspace(Path(tmp))
         source = library.add_file(
-            ws, SOURCES / "books" / "melville_moby-dick_idpf.epub", settings=ws.settings
+            session_of(ws), SOURCES / "books" / "melville_moby-dick_idpf.epub"
         ).source
         llm = ExtractiveLLM()
         timed_answers(ws, source, llm, rounds=1)  # warm caches (model, BM25)

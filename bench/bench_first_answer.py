@@ -14,7 +14,7 @@ import threading
 import time
 from pathlib import Path
 
-from common import SOURCES, save
+from common import SOURCES, save, session_of
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 RUNS = 3
@@ -34,12 +34,12 @@ def one_run() -> dict[str, float | bool]:
         source, data = parse_file(SOURCES / "books" / "melville_moby-dick_idpf.epub")
         ws.add_source(source, data)
         indexing = threading.Thread(
-            target=index_source, args=(ws, source), kwargs={"settings": ws.settings}
+            target=index_source, args=(ws, source), kwargs={"settings": session_of(ws).settings}
         )
         indexing.start()
         while not ws.passages_for(source_ids=[source.id]):  # the passages are stored
             time.sleep(0.05)
-        result = answer(ws, QUESTION, Scope.sources(source), settings=ws.settings)
+        result = answer(session_of(ws), QUESTION, Scope.sources(source))
         first_s = time.perf_counter() - start
         indexing.join()
         full_s = time.perf_counter() - start

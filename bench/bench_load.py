@@ -13,7 +13,7 @@ import threading
 import time
 from pathlib import Path
 
-from common import SOURCES, peak_rss_mb, percentile, save
+from common import SOURCES, peak_rss_mb, percentile, save, session_of
 
 QUESTIONS = [
     "Who is the captain?",
@@ -41,7 +41,7 @@ def build(home: Path) -> list:
         if chapter.word_count > 150:
             path = files / f"{chapter.index:03d}.md"
             path.write_text(f"# {chapter.title}\n\n{chapter.text}")
-            library.add_file(ws, path, settings=ws.settings)
+            library.add_file(session_of(ws), path)
     return [ws, ws.list_sources()]
 
 
@@ -65,9 +65,9 @@ def run_level(ws, sources, users: int) -> dict:
             start = time.perf_counter()
             try:
                 if n % 2:
-                    search(ws, question, scope, k=8, settings=ws.settings)
+                    search(session_of(ws), question, scope, k=8)
                 else:
-                    answer(ws, question, scope, settings=ws.settings)
+                    answer(session_of(ws), question, scope)
             except Exception as exc:  # counted, not raised: this is a load test
                 with lock:
                     errors.append(f"{type(exc).__name__}: {exc}"[:200])

@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import SOURCES, peak_rss_mb, save
+from common import SOURCES, peak_rss_mb, save, session_of
 
 RUNS = 3
 
@@ -44,25 +44,18 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         ws = Workspace(Path(tmp))
         source = library.add_file(
-            ws, SOURCES / "books" / "wells_the-time-machine_se.epub", settings=ws.settings
+            session_of(ws), SOURCES / "books" / "wells_the-time-machine_se.epub"
         ).source
         chapters = [c.index for c in source.chapters if c.title in ("III", "IV")]
         request = PodcastRequest(source.id, chapters, minutes=5)
-        podcast = ws.settings.podcast
-        rules = ws.settings.model_copy(
-            update={"podcast": podcast.model_copy(update={"helper_model": "off"})}
-        )
-        helped = ws.settings.model_copy(
-            update={"podcast": podcast.model_copy(update={"helper_model": "auto"})}
-        )
+        rules = session_of(ws, podcast={"helper_model": "off"})
+        helped = session_of(ws, podcast={"helper_model": "auto"})
         lines: list[float] = []
         start = time.perf_counter()  # host B's questions by the small model, when installed
-        write_script(
-            ws, request, settings=helped, progress=lambda d, n: lines.append(time.perf_counter())
-        )
+        write_script(helped, request, progress=lambda d, n: lines.append(time.perf_counter()))
         helped_s = time.perf_counter() - start
         start = time.perf_counter()  # the default: the rules alone (the script rendered below)
-        script = write_script(ws, request, settings=rules)
+        script = write_script(rules, request)
         script_s = time.perf_counter() - start
         writer = {
             "rules_only_s": round(script_s, 2),
@@ -76,7 +69,7 @@ def main() -> None:
             marks.setdefault(stage, time.perf_counter())
 
         render_start = time.perf_counter()
-        episode = render_episode(ws, script, settings=ws.settings, progress=seen)
+        episode = render_episode(session_of(ws), script, progress=seen)
         end = time.perf_counter()
         cold_s = end - start + script_s
         stages = {
@@ -86,7 +79,7 @@ def main() -> None:
             "encode_s": round(end - marks.get("encoding", end), 2),
         }
         start = time.perf_counter()
-        render_episode(ws, script, episode_id=episode.id, settings=ws.settings)
+        render_episode(session_of(ws), script, episode_id=episode.id)
         warm_s = time.perf_counter() - start
         first_s, total_s, segments = [], [], []
         for _ in range(RUNS):
@@ -94,10 +87,9 @@ def main() -> None:
             ready: list[float] = []
             start = time.perf_counter()
             render_episode(
-                ws,
+                session_of(ws),
                 script,
                 episode_id=episode.id,
-                settings=ws.settings,
                 on_segment=lambda index, wav, ready=ready: ready.append(time.perf_counter()),
             )
             total_s.append(time.perf_counter() - start)

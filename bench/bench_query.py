@@ -50,6 +50,9 @@ from pipelines.settings import Settings  # noqa: E402
 from pipelines.types import Scope, Source  # noqa: E402
 from pipelines.workspace.store import Workspace  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "bench"))
+from common import session_of  # noqa: E402
+
 BOOKS = ROOT.parent / "shared" / "sources" / "books"
 CACHE = Path(os.environ.get("FOLIO_BENCH_CACHE", Path.home() / ".cache" / "folio" / "bench"))
 QUERIES = [
@@ -94,10 +97,12 @@ def _add(ws: Workspace, base: tuple, n: int) -> Source:
     """Store one copy of a book as indexing would (passages, embeddings, vectors, BM25)."""
     source, data, vecs = base
     copy = _copy(source, n)
-    passages = chunk_source(copy, ws.settings)
+    passages = chunk_source(copy, session_of(ws).settings)
     ws.add_source(copy, data + str(n).encode(), passages=passages)
     ws.store_embeddings([(p.id, encode(v)) for p, v in zip(passages, vecs, strict=True)])
-    vectors.add(ws, passages, vecs.astype(np.float16).astype(np.float32), settings=ws.settings)
+    vectors.add(
+        ws, passages, vecs.astype(np.float16).astype(np.float32), settings=session_of(ws).settings
+    )
     lexical.prepare(ws, copy.id)
     ws.set_indexed(copy.id)
     return copy
@@ -142,7 +147,7 @@ def _stages(ws: Workspace, query: str, scope: Scope, settings: Settings) -> dict
 def _measure(
     ws: Workspace, sources: list[Source], repeats: int, rng: random.Random
 ) -> dict[str, object]:
-    settings = ws.settings
+    settings = session_of(ws).settings
     times: dict[str, dict[str, list[float]]] = {lb: {"new": [], "old": []} for lb in LABELS}
     stages: dict[str, dict[str, list[float]]] = {lb: {} for lb in LABELS}
     same = {lb: 0 for lb in LABELS}
@@ -161,7 +166,7 @@ def _measure(
                 dense_scope.SCAN_LIMIT = 20_000 if impl == "new" else 0
                 retrieval.forget_question_vectors()
                 t = time.perf_counter()
-                hits = retrieval.search(ws, q, scope, k=8, settings=settings)
+                hits = retrieval.search(session_of(ws), q, scope, k=8)
                 times[label][impl].append((time.perf_counter() - t) * 1000)
                 tops[impl] = [h.passage.id for h in hits]
             dense_scope.SCAN_LIMIT = 20_000
@@ -192,12 +197,12 @@ def main() -> None:
     home = args.keep or Path(tempfile.mkdtemp(prefix="folio-bench-query-"))
     if home.exists() and args.keep is None:
         shutil.rmtree(home)
-    ws = Workspace(home, settings=settings.model_copy(update={"home": home}))
+    ws = Workspace(home)
     t0 = time.perf_counter()
     base = []
     for path in sorted(BOOKS.iterdir()):
-        source, data = parse_file(path)
-        passages = chunk_source(source, ws.settings)
+        source, data = parse_file(path, settings)
+        passages = chunk_source(source, settings)
         base.append((source, data, _embeddings([p.text for p in passages], settings)))
     embed_s = time.perf_counter() - t0
     have = {s.id for s in ws.list_sources()}

@@ -35,3 +35,11 @@ def save(name: str, result: dict) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2))
     print(json.dumps(result, indent=2))
+
+
+def session_of(ws, llm=None, **overrides):  # type: ignore[no-untyped-def]
+    """The session the edge would resolve for this workspace (optionally another model)."""
+    from pipelines.session import Session
+    from pipelines.settings_file import resolve_settings
+
+    return Session(resolve_settings(ws.home, overrides or None), ws, _llm=llm)

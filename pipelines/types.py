@@ -266,6 +266,7 @@ class Answer:
     notes: list[str] = field(default_factory=list)  # visible caveats (fallbacks, trimming)
     unsupported_sentences: list[str] = field(default_factory=list)
     backend: str = ""
+    written_by: str = ""  # what wrote it, in words: "offline: the text's own sentences"
 
 
 @dataclass
@@ -318,3 +319,4 @@ class Summary:
     citations: list[Citation] = field(default_factory=list)
     backend: str = ""
     notes: list[str] = field(default_factory=list)
+    written_by: str = ""  # what wrote it, in words

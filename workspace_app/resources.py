@@ -1,5 +1,5 @@
-"""Long-lived objects shared by every session, created once per server process, and the
-per-session effective Settings (base settings + edits made on the Settings screen)."""
+"""Long-lived objects shared by every tab, created once per server process, and each
+tab's one Session (its resolved Settings, workspace and backends)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,15 @@ import hashlib
 import json
 import os
 import threading
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
 from pydantic import SecretStr
 
+from pipelines.session import Session
 from pipelines.settings import Settings
+from pipelines.settings_file import default_home, env_fields, has_saved_key, resolve_settings
 from pipelines.workspace.store import Workspace
 from workspace_app import state
 
@@ -24,19 +27,20 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 SECRET_NAMES = {"llm": "FOLIO_LLM__API_KEY", "tts": "FOLIO_TTS__API_KEY"}
 
 
-@st.cache_resource(show_spinner=False)
-def base_settings() -> Settings:
-    return Settings()
+def home() -> Path:
+    """The workspace folder of this tab: FOLIO_HOME unless Settings chose another."""
+    chosen = state.workspace_home()
+    return Path(chosen).expanduser() if chosen else default_home()
 
 
 @st.cache_resource(show_spinner=False)
-def _workspace_at(home: str) -> Workspace:
-    return Workspace(home, settings=base_settings())
+def _workspace_at(folder: str) -> Workspace:
+    return Workspace(folder)
 
 
 def workspace() -> Workspace:
-    """The workspace this session works in (FOLIO_HOME unless Settings chose another)."""
-    return _workspace_at(state.workspace_home() or str(base_settings().home))
+    """The workspace this tab works in."""
+    return _workspace_at(str(home()))
 
 
 @st.cache_resource(show_spinner=False)
@@ -60,39 +64,36 @@ def _secret_from_file(section: str) -> str | None:
 
 def key_source(section: str) -> str | None:
     """Where the key for `section` comes from, in words (never the key itself)."""
-    if state.secret_keys().get(section):
-        return "typed in this session"
-    if getattr(base_settings(), section).api_key is not None:
+    if "api_key" in env_fields(section):
         return f"environment ({SECRET_NAMES[section]})"
+    if has_saved_key(home(), section):
+        return "saved in this workspace (readable only by you)"
     if _secret_from_file(section):
         return ".streamlit/secrets.toml"
     return None
 
 
-def settings() -> Settings:
-    """Base settings with this session's edits and keys applied."""
-    base = base_settings()
+def _resolved() -> Settings:
+    """Environment > this workspace's saved choices > defaults; a key from
+    .streamlit/secrets.toml fills in where neither the environment nor the workspace has one."""
+    settings = resolve_settings(home())
     updates: dict[str, Any] = {}
-    overrides = state.settings_overrides()
-    for section in ("llm", "tts", "podcast", "index"):
-        fields = dict(overrides.get(section, {}))
-        if section in SECRET_NAMES:
-            typed = state.secret_keys().get(section) or None
-            current = getattr(base, section).api_key
-            key = typed or (None if current is not None else _secret_from_file(section))
-            if key:
-                fields["api_key"] = SecretStr(key)
-        if fields:
-            updates[section] = getattr(base, section).model_copy(update=fields)
-    return base.model_copy(update=updates) if updates else base
+    for section in SECRET_NAMES:
+        if getattr(settings, section).api_key is None and (key := _secret_from_file(section)):
+            updates[section] = getattr(settings, section).model_copy(
+                update={"api_key": SecretStr(key)}
+            )
+    return settings.model_copy(update=updates) if updates else settings
 
 
-def settings_fingerprint(section: str) -> str:
-    """A cache key for a section that never contains the key itself."""
-    data = getattr(settings(), section).model_dump(mode="json", exclude={"api_key"})
-    key = getattr(settings(), section).api_key
-    data["key"] = hashlib.sha256(key.get_secret_value().encode()).hexdigest()[:12] if key else ""
-    return json.dumps(data, sort_keys=True)
+def _fingerprint(settings: Settings) -> str:
+    """A cache key for the settings that never contains a key itself."""
+    data = settings.model_dump(mode="json", exclude={"llm": {"api_key"}, "tts": {"api_key"}})
+    for section in SECRET_NAMES:
+        key = getattr(settings, section).api_key
+        digest = hashlib.sha256(key.get_secret_value().encode()).hexdigest()[:12] if key else ""
+        data[f"{section}_key"] = digest
+    return json.dumps(data, sort_keys=True, default=str)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -102,9 +103,30 @@ def _llm_for(fingerprint: str, _settings: Any):
     return get_llm(_settings)
 
 
+def session() -> Session:
+    """This tab's one Session: every view and action of the tab uses this object. It is
+    rebuilt only when the resolved settings change (a choice saved in Settings, another
+    workspace folder); the language model behind it is shared by tabs with equal settings."""
+    settings = _resolved()
+    fingerprint = _fingerprint(settings)
+    current = state.tab_session()
+    if current is not None and current[0] == fingerprint:
+        return current[1]
+    llm_key = json.loads(fingerprint)
+    llm = _llm_for(json.dumps([llm_key["llm"], llm_key["llm_key"]]), settings.llm)
+    made = Session(settings, workspace(), _llm=llm)
+    state.set_tab_session(fingerprint, made)
+    return made
+
+
+def settings() -> Settings:
+    """This tab's effective Settings (the session's)."""
+    return session().settings
+
+
 def llm():
-    """The LLM backend for this session's settings (a local GGUF model loads once)."""
-    return _llm_for(settings_fingerprint("llm"), settings().llm)
+    """This tab's language model backend (a local GGUF model loads once per process)."""
+    return session().llm
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -115,3 +137,17 @@ def _source(home: str, source_id: str):
 def source(ws: Workspace, source_id: str):
     """A source with its chapters; ids are content hashes, so caching is always safe."""
     return _source(str(ws.home), source_id)
+
+
+def save_choice(section: str, field: str, value: Any) -> None:
+    """Keep a Settings-screen choice in this workspace (the CLI sees it too)."""
+    from pipelines.settings_file import save_choices
+
+    save_choices(home(), section, {field: value})
+
+
+def save_key(section: str, key: str | None) -> None:
+    """Keep (or forget) an API key in this workspace, readable only by its owner."""
+    from pipelines.settings_file import save_key as keep
+
+    keep(home(), section, key)

@@ -12,8 +12,9 @@ choice never lives only in a widget key. It lives under a plain key that no widg
 
 - in the address bar (`sync_query_params` / `restore`): the view, the source, its ticked
   chapters and the chapter being read, so a reload or a shared link opens the same place;
-- in the workspace (`app-preferences.json`, see `persist`): Settings-screen choices and the
-  studio's choices. API keys are never written there (they stay in this session only).
+- in the workspace: the studio's choices (`app-preferences.json`, see `persist`); the
+  Settings screen saves its choices with `pipelines.settings_file` (settings.toml, keys in
+  keys.toml readable only by their owner), which the CLI reads too.
 """
 
 from __future__ import annotations
@@ -38,8 +39,7 @@ SUGGESTIONS = "suggestions"  # dict[scope key, list[str]]
 SCRIPT_DRAFTS = "script_drafts"  # list[dict]: scripts being edited (series = several)
 SCRIPT_VERSION = "script_version"  # int: bumps to re-key the editor widgets after an edit
 STUDIO = "studio_choices"  # dict[str, Any]: length, format, hosts, focus, series (persisted)
-SETTINGS_OVERRIDES = "settings_overrides"  # dict[section, dict]: edits from Settings (persisted)
-SECRET_KEYS = "secret_keys"  # dict[section, str]: keys typed in (session only, never stored)
+TAB_SESSION = "tab_session"  # (fingerprint, Session): this tab's one Session (resources.session)
 WORKSPACE_HOME = "workspace_home"  # str | None: another workspace folder chosen in Settings
 UPLOAD_NONCE = "upload_nonce"  # int: bumps to empty the file uploader after a batch
 SEEN_JOBS = "seen_jobs"  # set[str]: finished jobs whose result the page already handled
@@ -311,22 +311,17 @@ def pop_flash(where: str = "main") -> list[tuple[str, str]]:
 
 
 # -- settings -------------------------------------------------------------------------------
-def settings_overrides() -> dict[str, dict[str, Any]]:
-    overrides: dict[str, dict[str, Any]] = _get(SETTINGS_OVERRIDES, {})
-    return overrides
+def tab_session() -> tuple[str, Any] | None:
+    found: tuple[str, Any] | None = st.session_state.get(TAB_SESSION)
+    return found
 
 
-def set_override(section: str, field: str, value: Any) -> None:
-    settings_overrides().setdefault(section, {})[field] = value
+def set_tab_session(fingerprint: str, session: Any) -> None:
+    st.session_state[TAB_SESSION] = (fingerprint, session)
 
 
 def setting_key(section: str, field: str) -> str:
     return f"{SETTING_WIDGET}{section}_{field}"
-
-
-def secret_keys() -> dict[str, str]:
-    keys: dict[str, str] = _get(SECRET_KEYS, {})
-    return keys
 
 
 def workspace_home() -> str | None:
@@ -343,11 +338,7 @@ def _prefs_path(home: Path) -> Path:
 
 
 def _prefs() -> dict[str, Any]:
-    overrides = {
-        section: {k: v for k, v in fields.items() if k != "api_key"}
-        for section, fields in settings_overrides().items()
-    }
-    return {"settings": overrides, "studio": studio_choices()}
+    return {"studio": studio_choices()}
 
 
 def restore(home: Path, source_ids: list[str]) -> None:
@@ -363,11 +354,7 @@ def restore(home: Path, source_ids: list[str]) -> None:
         log.warning("Could not read %s: %s", PREFS_FILE, exc)
         saved = {}
     if isinstance(saved, dict):
-        for section, fields in (saved.get("settings") or {}).items():
-            if isinstance(fields, dict):
-                settings_overrides().setdefault(section, {}).update(
-                    {k: v for k, v in fields.items() if k != "api_key"}
-                )
+        _adopt_old_settings(home, saved.get("settings"))
         if isinstance(saved.get("studio"), dict):
             studio_choices().update(saved["studio"])
         st.session_state[SAVED_PREFS] = json.dumps(_prefs(), sort_keys=True)
@@ -386,6 +373,23 @@ def restore(home: Path, source_ids: list[str]) -> None:
     reading = params.get("chapter", "")
     if reading.isdigit():
         show_chapter(source_id, int(reading))
+
+
+def _adopt_old_settings(home: Path, old: Any) -> None:
+    """Settings-screen choices that older versions kept in app-preferences.json move to
+    the workspace's settings.toml once, unless it already has choices of its own."""
+    from pipelines.settings_file import SAVED_SECTIONS, load_saved, save_choices
+
+    if not isinstance(old, dict) or load_saved(Path(home)):
+        return
+    for section, fields in old.items():
+        if section in SAVED_SECTIONS and isinstance(fields, dict):
+            try:
+                save_choices(
+                    Path(home), section, {k: v for k, v in fields.items() if k != "api_key"}
+                )
+            except Exception as exc:  # an unknown old field must not stop the app
+                log.warning("Could not keep the old %s settings: %s", section, exc)
 
 
 def sync_query_params() -> None:

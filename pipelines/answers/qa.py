@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pipelines.answers.citations import align_uncited, build_context, resolve_citations
 from pipelines.answers.evidence import Evidence, judge_evidence
@@ -19,11 +20,15 @@ from pipelines.answers.extractive import extractive_answer
 from pipelines.errors import BackendError, FolioError
 from pipelines.index import search
 from pipelines.llm.base import LLM, Message
+from pipelines.llm.label import OFFLINE, written_by
 from pipelines.llm.tokens import fit_passages
 from pipelines.settings import Settings
 from pipelines.text.naming import chapter_name
 from pipelines.types import Answer, Chapter, Scope, ScoredPassage
 from pipelines.workspace.store import Workspace
+
+if TYPE_CHECKING:
+    from pipelines.session import Session
 
 log = logging.getLogger(__name__)
 
@@ -46,32 +51,21 @@ class AnswerEvent:
     answer: Answer | None = None
 
 
-def answer(
-    ws: Workspace,
-    question: str,
-    scope: Scope,
-    *,
-    settings: Settings,
-    llm: LLM | None = None,
-) -> Answer:
+def answer(session: Session, question: str, scope: Scope) -> Answer:
     final: Answer | None = None
-    for event in stream_answer(ws, question, scope, settings=settings, llm=llm):
+    for event in stream_answer(session, question, scope):
         final = event.answer or final
     assert final is not None
     return final
 
 
-def stream_answer(
-    ws: Workspace,
-    question: str,
-    scope: Scope,
-    *,
-    settings: Settings,
-    llm: LLM | None = None,
-) -> Iterator[AnswerEvent]:
-    for event in _answer_events(ws, question, scope, settings=settings, llm=llm):
+def stream_answer(session: Session, question: str, scope: Scope) -> Iterator[AnswerEvent]:
+    llm = session.llm
+    for event in _answer_events(session, question, scope):
         if event.answer is not None:
-            _note_unfinished_vectors(ws, scope, event.answer)
+            _note_unfinished_vectors(session.workspace, scope, event.answer)
+            by_model = llm.generates and event.answer.backend == llm.name
+            event.answer.written_by = written_by(llm) if by_model else OFFLINE
         yield event
 
 
@@ -89,22 +83,12 @@ def _note_unfinished_vectors(ws: Workspace, scope: Scope, result: Answer) -> Non
             result.notes.append(note)
 
 
-def _answer_events(
-    ws: Workspace,
-    question: str,
-    scope: Scope,
-    *,
-    settings: Settings,
-    llm: LLM | None = None,
-) -> Iterator[AnswerEvent]:
+def _answer_events(session: Session, question: str, scope: Scope) -> Iterator[AnswerEvent]:
     question = " ".join(question.split())
     if not question:
         raise FolioError("Type a question first.")
-    if llm is None:
-        from pipelines.llm.registry import get_llm
-
-        llm = get_llm(settings.llm)
-    evidence = collect_evidence(ws, question, scope, settings=settings)
+    ws, settings, llm = session.workspace, session.settings, session.llm
+    evidence = collect_evidence(session, question, scope)
     hits = evidence.hits
     chapters = _chapters_of(ws, hits)
     label = describe_scope(ws, scope)
@@ -126,18 +110,19 @@ def _answer_events(
     yield AnswerEvent(delta=result.text, answer=result)
 
 
-def collect_evidence(ws: Workspace, question: str, scope: Scope, *, settings: Settings) -> Evidence:
+def collect_evidence(session: Session, question: str, scope: Scope) -> Evidence:
     """Retrieve in scope and judge whether the passages answer the question."""
     from pipelines.index import lexical
 
-    hits = search(ws, question, scope, k=RETRIEVE_K, settings=settings)
+    ws, settings = session.workspace, session.settings
+    hits = search(session, question, scope, k=RETRIEVE_K)
     chapter_ids = None if scope.chapter_ids is None else list(scope.chapter_ids)
     sources = list(scope.source_ids)
     counts, size = lexical.term_presence(ws, question, sources, chapter_ids)
     known, _ = lexical.term_presence(ws, question, sources, chapter_ids, through_scope=True)
     outside = None
     if _reading_upto(ws, scope):  # no-spoiler mode: is the answer in a later chapter?
-        wider = search(ws, question, Scope(sources), k=OUTSIDE_K, settings=settings)
+        wider = search(session, question, Scope(sources), k=OUTSIDE_K)
         inside = set(chapter_ids or [])
         outside = [h for h in wider if h.passage.chapter_id not in inside]
     return judge_evidence(

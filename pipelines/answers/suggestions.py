@@ -10,14 +10,17 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from pipelines.errors import BackendError
-from pipelines.llm.base import LLM, Message
+from pipelines.llm.base import Message
 from pipelines.llm.parsing import complete_json
 from pipelines.text.keysentences import rank_key_sentences
 from pipelines.text.naming import chapter_name
 from pipelines.types import Chapter, Source, SourceKind
-from pipelines.workspace.store import Workspace
+
+if TYPE_CHECKING:
+    from pipelines.session import Session
 
 log = logging.getLogger(__name__)
 
@@ -111,14 +114,10 @@ def offline_questions(source: Source, chapter: Chapter | None, n: int = 5) -> li
 
 
 def suggest_questions(
-    ws: Workspace,
-    source: Source,
-    chapter: Chapter | None = None,
-    *,
-    llm: LLM | None = None,
-    n: int = 5,
+    session: Session, source: Source, chapter: Chapter | None = None, *, n: int = 5
 ) -> list[str]:
-    if llm is not None and llm.generates:
+    ws, llm = session.workspace, session.llm
+    if llm.generates:
         chapters = [chapter] if chapter else [c for c in source.chapters if c.kind.is_body]
         passages = ws.passages_for(chapter_ids=[c.id for c in chapters])
         key = [s.text for s in rank_key_sentences(passages, 8)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from pipelines.cli.common import add_json_flag, open_workspace, print_json
+from pipelines.cli.common import add_json_flag, open_session, print_json
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -22,7 +22,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 def cmd_export(args: argparse.Namespace) -> int:
     from pipelines.workspace.archive import export_workspace
 
-    manifest = export_workspace(open_workspace(args), args.archive)
+    manifest = export_workspace(open_session(args).workspace, args.archive)
     if args.json:
         print_json(manifest)
     else:
@@ -37,8 +37,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from pipelines.workspace.archive import import_workspace
 
-    ws = open_workspace(args)
-    added = import_workspace(ws, args.archive, settings=ws.settings)
+    added = import_workspace(open_session(args), args.archive)
     if args.json:
         print_json(added)
     else:

@@ -10,22 +10,22 @@ from contextlib import contextmanager
 from typing import Any
 
 from pipelines.errors import FolioError
+from pipelines.session import Session
 from pipelines.settings import Settings
 from pipelines.types import Chapter, Source
-from pipelines.workspace.store import Workspace
 
 
 def cli_settings(args: argparse.Namespace) -> Settings:
-    """The one Settings a command runs with: FOLIO_* variables, then --home."""
-    settings = Settings()
-    if getattr(args, "home", None):
-        settings.home = args.home
-    return settings
+    """The one Settings a command runs with: --home, FOLIO_* variables, then the
+    workspace's saved choices (`folio setup`), then the defaults."""
+    from pipelines.settings_file import resolve_settings
+
+    return resolve_settings(getattr(args, "home", None))
 
 
-def open_workspace(args: argparse.Namespace) -> Workspace:
-    settings = cli_settings(args)
-    return Workspace(settings.home, settings=settings)
+def open_session(args: argparse.Namespace, overrides: dict[str, Any] | None = None) -> Session:
+    """The command's Session: its settings resolved once, its workspace opened."""
+    return Session.open(getattr(args, "home", None), overrides=overrides)
 
 
 def print_json(value: Any) -> None:
@@ -50,6 +50,32 @@ def progress_bar(label: str, *, enabled: bool = True) -> Iterator[Callable[[int,
             return
         if bar is None:
             bar = tqdm(total=total, desc=label, unit="passage", file=sys.stderr, leave=False)
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    try:
+        yield update
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+@contextmanager
+def work_progress(*, enabled: bool = True) -> Iterator[Callable[[str, int, int], None]]:
+    """A one-line status on stderr driven by callback(what, done, total): what is being
+    done now ("notes on VII", "writing beat 2 of 5"), and how far."""
+    from tqdm import tqdm
+
+    bar = None
+
+    def update(what: str, done: int, total: int) -> None:
+        nonlocal bar
+        if not enabled:
+            return
+        if bar is None:
+            bar = tqdm(total=total, file=sys.stderr, leave=False, bar_format="{desc} {n}/{total}")
+        bar.set_description_str(what, refresh=False)
         bar.total = total
         bar.n = done
         bar.refresh()

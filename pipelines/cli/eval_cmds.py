@@ -56,6 +56,17 @@ def register(commands: argparse._SubParsersAction) -> None:
     pc.add_argument(
         "--sources", type=Path, help="folder the docs are relative to (default ../shared/sources)"
     )
+    pc.add_argument(
+        "--baseline",
+        action="store_true",
+        help="write the plain one-request baseline with the configured model instead",
+    )
+    pc.add_argument(
+        "--workspace",
+        type=Path,
+        help="write in this workspace and keep it (its chapter notes are reused next time)",
+    )
+    pc.add_argument("--save", type=Path, help="also save each script here as NAME.json")
     pc.set_defaults(handler=cmd_eval_podcast)
 
     st = kinds.add_parser(
@@ -80,15 +91,14 @@ def cmd_eval_retrieval(args: argparse.Namespace) -> int:
 
 def cmd_eval_qa(args: argparse.Namespace) -> int:
     from pipelines.evaluation.qa_eval import evaluate_qa
+    from pipelines.session import Session
 
-    print_json(
-        evaluate_qa(
-            args.questions,
-            settings=cli_settings(args),
-            details=args.details,
-            retrieval=not args.no_retrieval,
+    with tempfile.TemporaryDirectory(prefix="folio-eval-qa-") as tmp:
+        session = Session.open(tmp)  # a throwaway workspace; FOLIO_LLM__* still apply
+        result = evaluate_qa(
+            args.questions, session, details=args.details, retrieval=not args.no_retrieval
         )
-    )
+    print_json(result)
     return 0
 
 
@@ -108,7 +118,19 @@ def cmd_eval_podcast(args: argparse.Namespace) -> int:
             raise FolioError(f"{args.scripts} has no script named after a key-point file.")
         scripts = {k.name: load_script(paths[k.name]) for k in files}
     else:
-        scripts = _write_scripts(files, args.sources or default_sources(), args.minutes)
+        scripts = _write_scripts(
+            files,
+            args.sources or default_sources(),
+            args.minutes,
+            baseline=args.baseline,
+            workspace=args.workspace,
+        )
+    if args.save is not None:
+        from pipelines.podcast.script_doc import save_script
+
+        args.save.mkdir(parents=True, exist_ok=True)
+        for name, script in scripts.items():
+            save_script(script, args.save / f"{name}.json")
     rows = [{"name": k.name, **pe.score_script(scripts[k.name], k.points)} for k in files]
     if args.details is not None:
         text = "".join(pe.script_details(k.name, scripts[k.name], k.points) for k in files)
@@ -160,24 +182,36 @@ def _chapter_indexes(source: Source, title: str) -> list[int] | None:
 
 
 def _write_scripts(
-    files: list[KeyPoints], sources: Path, minutes: float | None
+    files: list[KeyPoints],
+    sources: Path,
+    minutes: float | None,
+    *,
+    baseline: bool = False,
+    workspace: Path | None = None,
 ) -> dict[str, Script]:
-    """Ingest each doc into one temporary workspace and write its script with the current
-    writer and default settings (offline unless FOLIO_LLM__* says otherwise)."""
+    """Ingest each doc into a workspace (a temporary one unless given) and write its
+    script with the current writer and the settings FOLIO_* gives (offline unless
+    FOLIO_LLM__* says otherwise), or the plain one-request baseline."""
+    from pipelines.evaluation.podcast_baseline import baseline_script
+    from pipelines.podcast.material import gather
     from pipelines.podcast.request import PodcastRequest
     from pipelines.podcast.script import write_script
-    from pipelines.settings import Settings
+    from pipelines.session import Session
     from pipelines.workspace import library
-    from pipelines.workspace.store import Workspace
 
     scripts: dict[str, Script] = {}
     with tempfile.TemporaryDirectory(prefix="folio-eval-podcast-") as tmp:
-        settings = Settings(home=Path(tmp))
-        ws = Workspace(Path(tmp), settings=settings)
+        session = Session.open(workspace or tmp)
+        wpm = session.settings.podcast.words_per_minute
         for kp in files:
-            source = library.add_file(ws, sources / kp.doc, settings=settings).source
+            source = library.add_file(session, sources / kp.doc).source
             chapters = _chapter_indexes(source, kp.chapter)
             request = PodcastRequest(source.id, chapters, minutes=minutes or kp.minutes)
-            scripts[kp.name] = write_script(ws, request, settings=settings)
+            if baseline:
+                chosen = gather(session.workspace, source, chapters).chapters
+                words = round(request.minutes * wpm)
+                scripts[kp.name] = baseline_script(session.llm, source, chosen, request, words)
+            else:
+                scripts[kp.name] = write_script(session, request)
             print(f"folio: wrote the script for {kp.name}", file=sys.stderr)
     return scripts

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
-from pipelines.cli.common import add_json_flag, open_workspace, print_json, progress_bar
+from pipelines.cli.common import add_json_flag, open_session, print_json, progress_bar
 from pipelines.errors import FolioError
 from pipelines.text.naming import heading
 from pipelines.types import CAPTIONS_MARKER, Aside, Chapter
@@ -41,6 +42,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_remove)
 
     p = commands.add_parser("samples", help="add the bundled sample sources")
+    p.add_argument(
+        "--from",
+        dest="folder",
+        type=Path,
+        help="add the documents of this folder instead (default: the bundled samples)",
+    )
     add_json_flag(p)
     p.set_defaults(handler=cmd_samples)
 
@@ -51,7 +58,7 @@ def _ingest_row(result: library.AddResult) -> dict[str, Any]:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    ws = open_workspace(args)
+    session = open_session(args)
     rows: list[dict[str, Any]] = []
     failures = 0
     for path in args.files:
@@ -59,7 +66,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             with progress_bar(
                 f"indexing {path}", enabled=sys.stderr.isatty() or not args.json
             ) as bar:
-                result = library.add_file(ws, path, settings=ws.settings, progress=bar)
+                result = library.add_file(session, path, progress=bar)
         except FolioError as exc:
             failures += 1
             print(f"folio: {exc}", file=sys.stderr)
@@ -75,7 +82,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
-    ws = open_workspace(args)
+    session = open_session(args)
+    ws = session.workspace
     sources = [ws.get_source(s.id) for s in ws.list_sources()]
     if args.json:
         print_json([library.source_summary(s) for s in sources])
@@ -114,7 +122,8 @@ def _print_tree(
 
 
 def cmd_chapters(args: argparse.Namespace) -> int:
-    ws = open_workspace(args)
+    session = open_session(args)
+    ws = session.workspace
     source = ws.resolve_source(args.source)
     tree = library.chapter_tree(source.chapters)
     if args.json:
@@ -129,7 +138,8 @@ def cmd_chapters(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    ws = open_workspace(args)
+    session = open_session(args)
+    ws = session.workspace
     source = ws.resolve_source(args.source)
     chapter: Chapter = ws.get_chapter(source.id, args.chapter)
     if args.json:
@@ -162,9 +172,10 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    ws = open_workspace(args)
+    session = open_session(args)
+    ws = session.workspace
     source = ws.resolve_source(args.source)
-    library.remove_source(ws, source.id, settings=ws.settings)
+    library.remove_source(session, source.id)
     if args.json:
         print_json({"removed": source.id, "title": source.title})
     else:
@@ -173,9 +184,12 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_samples(args: argparse.Namespace) -> int:
-    ws = open_workspace(args)
+    session = open_session(args)
     with progress_bar("indexing samples") as bar:
-        results = library.ensure_samples(ws, settings=ws.settings, progress=bar)
+        files = library.sample_files(args.folder) if args.folder else None
+        if args.folder and not files:
+            raise FolioError(f"{args.folder} has no PDF, EPUB, text or Markdown file to add.")
+        results = library.ensure_samples(session, files=files, progress=bar)
     if args.json:
         print_json([_ingest_row(r) for r in results])
     else:

@@ -11,16 +11,15 @@ from pathlib import Path
 
 from pipelines.cli.common import (
     add_json_flag,
-    open_workspace,
+    open_session,
     print_json,
-    progress_bar,
     select_chapters,
+    work_progress,
 )
 from pipelines.errors import FolioError
 from pipelines.podcast.request import FORMATS, PodcastRequest
-from pipelines.settings import Settings
+from pipelines.session import Session
 from pipelines.types import Episode, Script, Source
-from pipelines.workspace.store import Workspace
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -73,11 +72,10 @@ def stage_bars(enabled: bool) -> Iterator[Callable[[str, int, int], None]]:
             bar.close()
 
 
-def _settings(ws: Workspace, tts: str | None) -> Settings:
-    settings = ws.settings.model_copy(deep=True)
-    if tts:
-        settings.tts.engine = tts
-    return settings
+def _session(args: argparse.Namespace) -> Session:
+    """The command's session; `--tts ENGINE` overrides the chosen speech engine."""
+    tts = getattr(args, "tts", None)
+    return open_session(args, {"tts": {"engine": tts}} if tts else None)
 
 
 def _hosts(value: str) -> tuple[str, str]:
@@ -113,7 +111,7 @@ def _episode_row(episode: Episode, out: Path | None) -> dict:
     }
 
 
-def _render(ws: Workspace, scripts: list[Script], settings: Settings, args) -> list[dict]:
+def _render(session: Session, scripts: list[Script], args: argparse.Namespace) -> list[dict]:
     from pipelines.podcast.episodes import render_episode
 
     rows = []
@@ -121,7 +119,7 @@ def _render(ws: Workspace, scripts: list[Script], settings: Settings, args) -> l
         if len(scripts) > 1 and not args.json:
             print(f"Episode {n}/{len(scripts)}: {script.title}", file=sys.stderr)
         with stage_bars(sys.stderr.isatty()) as bars:
-            episode = render_episode(ws, script, settings=settings, progress=bars)
+            episode = render_episode(session, script, progress=bars)
         rows.append(_episode_row(episode, args.out))
     return rows
 
@@ -154,9 +152,8 @@ def cmd_podcast(args: argparse.Namespace) -> int:
     from pipelines.podcast.script import write_script, write_series
     from pipelines.podcast.script_doc import save_script
 
-    ws = open_workspace(args)
-    settings = _settings(ws, args.tts)
-    source = ws.resolve_source(args.source)
+    session = _session(args)
+    source = session.workspace.resolve_source(args.source)
     request = PodcastRequest(
         source_id=source.id,
         chapters=_chosen(source, args.chapters, series=args.series) if args.chapters else None,
@@ -166,8 +163,8 @@ def cmd_podcast(args: argparse.Namespace) -> int:
         focus=args.focus,
     )
     write = write_series if args.series else write_script
-    with progress_bar("retelling lines", enabled=not args.json) as bar:
-        scripts = write(ws, request, settings=settings, progress=bar)
+    with work_progress(enabled=not args.json and sys.stderr.isatty()) as status:
+        scripts = write(session, request, progress=status)
     scripts = scripts if isinstance(scripts, list) else [scripts]
     if args.script_only:
         out = args.out or Path.cwd()
@@ -182,24 +179,22 @@ def cmd_podcast(args: argparse.Namespace) -> int:
                 )
             )
         return 0
-    _report(_render(ws, scripts, settings, args), args.json)
+    _report(_render(session, scripts, args), args.json)
     return 0
 
 
 def cmd_render(args: argparse.Namespace) -> int:
     from pipelines.podcast.script_doc import load_script
 
-    ws = open_workspace(args)
     script = load_script(args.script)
-    _report(_render(ws, [script], _settings(ws, args.tts), args), args.json)
+    _report(_render(_session(args), [script], args), args.json)
     return 0
 
 
 def cmd_episodes(args: argparse.Namespace) -> int:
     from pipelines.podcast.episodes import list_episodes
 
-    ws = open_workspace(args)
-    rows = [_episode_row(e, None) for e in list_episodes(ws)]
+    rows = [_episode_row(e, None) for e in list_episodes(open_session(args).workspace)]
     if args.json:
         print_json(rows)
     elif not rows:

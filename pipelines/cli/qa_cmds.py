@@ -6,7 +6,7 @@ import argparse
 import sys
 from dataclasses import asdict
 
-from pipelines.cli.common import add_json_flag, open_workspace, parse_chapter_list, print_json
+from pipelines.cli.common import add_json_flag, open_session, parse_chapter_list, print_json
 from pipelines.errors import FolioError
 from pipelines.types import Answer, Citation, Scope, Source
 from pipelines.workspace import notebook
@@ -85,10 +85,11 @@ def answer_json(answer: Answer) -> dict:
 def cmd_ask(args: argparse.Namespace) -> int:
     from pipelines.answers.qa import answer as answer_question
 
-    ws = open_workspace(args)
+    session = open_session(args)
+    ws = session.workspace
     source = ws.resolve_source(args.source)
     scope = scope_for(ws, source, args.chapters, args.upto)
-    result = answer_question(ws, args.question, scope, settings=ws.settings)
+    result = answer_question(session, args.question, scope)
     notebook.record_exchange(ws, args.notebook, result)
     if args.json:
         print_json(answer_json(result))
@@ -109,15 +110,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def cmd_summarize(args: argparse.Namespace) -> int:
     from pipelines.answers.summaries import summarize
 
-    ws = open_workspace(args)
+    session = open_session(args)
+    ws = session.workspace
     source = ws.resolve_source(args.source)
     summary = summarize(
-        ws,
-        source.id,
-        chapter=args.chapter,
-        brief=args.brief,
-        refresh=args.refresh,
-        settings=ws.settings,
+        session, source.id, chapter=args.chapter, brief=args.brief, refresh=args.refresh
     )
     if args.json:
         print_json(asdict(summary))
@@ -133,12 +130,12 @@ def cmd_summarize(args: argparse.Namespace) -> int:
 
 def cmd_questions(args: argparse.Namespace) -> int:
     from pipelines.answers.suggestions import suggest_questions
-    from pipelines.llm.registry import get_llm
 
-    ws = open_workspace(args)
+    session = open_session(args)
+    ws = session.workspace
     source = ws.resolve_source(args.source)
     chapter = source.chapter(args.chapter) if args.chapter else None
-    questions = suggest_questions(ws, source, chapter, llm=get_llm(ws.settings.llm))
+    questions = suggest_questions(session, source, chapter)
     if args.json:
         print_json(questions)
     else:

@@ -22,17 +22,18 @@ import json
 import re
 import statistics
 import string
-import tempfile
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipelines.errors import FolioError
-from pipelines.settings import Settings
 from pipelines.types import Answer, Scope, Source
 from pipelines.workspace import library
 from pipelines.workspace.store import Workspace
+
+if TYPE_CHECKING:
+    from pipelines.session import Session
 
 _PUNCT = re.compile(f"[{re.escape(string.punctuation)}“”‘’—–]")
 LEGS = ("lexical", "dense", "hybrid")
@@ -154,12 +155,12 @@ def _invented(result: Answer, ws: Workspace, scope: Scope) -> int:
     return bad
 
 
-def _ranks(ws: Workspace, question: str, scope: Scope, gold: set[str], settings: Settings):  # type: ignore[no-untyped-def]
+def _ranks(session: Session, question: str, scope: Scope, gold: set[str]) -> dict:
     from pipelines.index.retrieval import search
 
     out = {}
     for leg in LEGS:
-        hits = search(ws, question, scope, k=RANK_DEPTH, mode=leg, settings=settings)
+        hits = search(session, question, scope, k=RANK_DEPTH, mode=leg)
         out[leg] = next((r for r, h in enumerate(hits, 1) if h.passage.id in gold), None)
     return out
 
@@ -205,9 +206,8 @@ def _mean(values: Iterable[bool]) -> float | None:
 
 def evaluate_qa(
     questions_path: Path | list[Path],
+    session: Session,
     *,
-    workspace: Workspace | None = None,
-    settings: Settings,
     details: Path | None = None,
     retrieval: bool = True,
 ) -> dict[str, Any]:
@@ -222,56 +222,55 @@ def evaluate_qa(
         Path(p) for p in (questions_path if isinstance(questions_path, list) else [questions_path])
     ]
     records: list[dict[str, Any]] = []
-    with tempfile.TemporaryDirectory(prefix="folio-eval-") as tmp:
-        ws = workspace or Workspace(Path(tmp), settings=settings)
-        sources: dict[str, Source] = {}
-        for path in paths:
-            for row in read_questions(path):
-                doc = Path(row["doc"])
-                if not doc.is_absolute():
-                    doc = (path.parent / doc).resolve()
-                key = str(doc)
-                if key not in sources:
-                    sources[key] = library.add_file(ws, doc, settings=settings).source
-                scope = scope_for(sources[key], row)
-                golds = [str(a) for a in row.get("answers", [])]
-                is_answerable = _answerable(row)
-                started = time.perf_counter()
-                result = answer(ws, str(row["question"]), scope, settings=settings)
-                latency = (time.perf_counter() - started) * 1000
-                record: dict[str, Any] = {
-                    "split": _split_of(path, row),
-                    "type": question_type(row),
-                    "doc": doc.name,
-                    "scope": row.get("scope") or ("chapter" if scope.chapter_ids else "whole"),
-                    "chapter": row.get("chapter"),
-                    "question": row["question"],
-                    "answerable": is_answerable,
-                    "gold": golds,
-                    "supported": result.supported,
-                    "contained": is_answerable and contains_gold(result.text, golds),
-                    "citations": len(result.citations),
-                    "invented_citations": _invented(result, ws, scope),
-                    "latency_ms": round(latency, 1),
-                    "answer": result.text,
-                    "cited": [
-                        {
-                            "n": c.number,
-                            "passage": c.passage_id,
-                            "chapter": c.chapter_title,
-                            "page": c.page,
-                            "quote": c.quote,
-                        }
-                        for c in result.citations
-                    ],
-                }
-                spans = _evidence_spans(row)
-                if retrieval and is_answerable and spans:
-                    gold = gold_passages(ws, scope, spans)
-                    record["gold_passages"] = sorted(gold)
-                    if gold:
-                        record["ranks"] = _ranks(ws, str(row["question"]), scope, gold, settings)
-                records.append(record)
+    ws = session.workspace
+    sources: dict[str, Source] = {}
+    for path in paths:
+        for row in read_questions(path):
+            doc = Path(row["doc"])
+            if not doc.is_absolute():
+                doc = (path.parent / doc).resolve()
+            key = str(doc)
+            if key not in sources:
+                sources[key] = library.add_file(session, doc).source
+            scope = scope_for(sources[key], row)
+            golds = [str(a) for a in row.get("answers", [])]
+            is_answerable = _answerable(row)
+            started = time.perf_counter()
+            result = answer(session, str(row["question"]), scope)
+            latency = (time.perf_counter() - started) * 1000
+            record: dict[str, Any] = {
+                "split": _split_of(path, row),
+                "type": question_type(row),
+                "doc": doc.name,
+                "scope": row.get("scope") or ("chapter" if scope.chapter_ids else "whole"),
+                "chapter": row.get("chapter"),
+                "question": row["question"],
+                "answerable": is_answerable,
+                "gold": golds,
+                "supported": result.supported,
+                "contained": is_answerable and contains_gold(result.text, golds),
+                "citations": len(result.citations),
+                "invented_citations": _invented(result, ws, scope),
+                "latency_ms": round(latency, 1),
+                "answer": result.text,
+                "cited": [
+                    {
+                        "n": c.number,
+                        "passage": c.passage_id,
+                        "chapter": c.chapter_title,
+                        "page": c.page,
+                        "quote": c.quote,
+                    }
+                    for c in result.citations
+                ],
+            }
+            spans = _evidence_spans(row)
+            if retrieval and is_answerable and spans:
+                gold = gold_passages(ws, scope, spans)
+                record["gold_passages"] = sorted(gold)
+                if gold:
+                    record["ranks"] = _ranks(session, str(row["question"]), scope, gold)
+            records.append(record)
     if details is not None:
         Path(details).write_text(
             "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8"

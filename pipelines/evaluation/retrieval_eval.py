@@ -70,13 +70,14 @@ def evaluate_retrieval(
     from pipelines.index.indexing import index_vectors
     from pipelines.index.retrieval import search
     from pipelines.index.vectors import forget_clients
+    from pipelines.session import Session
     from pipelines.types import Scope
-    from pipelines.workspace.store import Workspace
 
     queries = read_jsonl(queries_jsonl)
     with tempfile.TemporaryDirectory(prefix="folio-eval-") as tmp:
         cfg = settings.model_copy(update={"home": Path(tmp), "vector_url": ""})
-        ws = Workspace(Path(tmp), settings=cfg)
+        session = Session.of(cfg)
+        ws = session.workspace
         story_ids: dict[str, str] = {}
         t0 = time.perf_counter()
         for source, passages in build_sources(read_jsonl(passages_jsonl)):
@@ -91,7 +92,7 @@ def evaluate_retrieval(
             t0 = time.perf_counter()
             for q in queries:
                 scope = Scope([story_ids[q["story"]]])
-                hits = search(ws, q["question"], scope, k=MRR_DEPTH, mode=mode, settings=cfg)
+                hits = search(session, q["question"], scope, k=MRR_DEPTH, mode=mode)
                 gold = set(q["gold_passage_ids"])
                 ranks.append(next((r for r, h in enumerate(hits, 1) if h.passage.id in gold), None))
             seconds[mode] = time.perf_counter() - t0

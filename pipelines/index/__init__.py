@@ -4,7 +4,7 @@
     index_source(ws, source, *, progress=None, settings=None) -> int
     index_vectors(ws, source_id, passages, *, progress=None, settings=None) -> int
     remove_source_index(ws, source_id) ; repair(ws) -> list[str]
-    search(ws, query, types.Scope(...), *, k=8, mode="hybrid", settings=None) -> list[ScoredPassage]
+    search(session, query, types.Scope(...), *, k=8, mode="hybrid") -> list[ScoredPassage]
     get_embedder(settings) -> Embedder
 
 Heavy pieces (chroma, torch, ONNX Runtime) load on first use, not on import.

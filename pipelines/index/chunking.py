@@ -226,8 +226,9 @@ def chunk_source(source: Source, settings: Settings | IndexSettings | None = Non
 
 
 def _index_settings(settings: Settings | IndexSettings | None) -> IndexSettings:
+    """The caller's resolved index settings, else the documented defaults."""
     if settings is None:
-        return Settings().index
+        return IndexSettings()
     if isinstance(settings, IndexSettings):
         return settings
     return settings.index

@@ -30,7 +30,7 @@ from typing import Protocol
 import numpy as np
 
 from pipelines.errors import ConfigError
-from pipelines.settings import Settings
+from pipelines.settings import IndexSettings, Settings
 
 log = logging.getLogger(__name__)
 
@@ -67,13 +67,14 @@ def model_path() -> Path:
 
 
 def get_embedder(
-    settings: Settings | str | None = None, *, batch_size: int | None = None
+    settings: Settings | IndexSettings | str, *, batch_size: int | None = None
 ) -> Embedder:
-    """The process-wide embedder of the kind settings.index.embedder names."""
+    """The process-wide embedder of the kind settings.index.embedder names (or of the
+    kind named by a string)."""
     if isinstance(settings, str):
         kind, batch = settings, batch_size or 32
     else:
-        cfg = (settings or Settings()).index
+        cfg = settings.index if isinstance(settings, Settings) else settings
         kind, batch = cfg.embedder, batch_size or cfg.batch_size
     if kind not in KINDS:
         raise ConfigError(

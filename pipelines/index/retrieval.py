@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -26,6 +27,9 @@ from pipelines.index.indexing import finish_interrupted
 from pipelines.settings import Settings
 from pipelines.types import Scope, ScoredPassage
 from pipelines.workspace.store import Workspace
+
+if TYPE_CHECKING:
+    from pipelines.session import Session
 
 log = logging.getLogger(__name__)
 
@@ -76,15 +80,15 @@ def dense_search(
 
 
 def search(
-    ws: Workspace,
+    session: Session,
     query: str,
     scope: Scope,
     *,
     k: int = 8,
     mode: str = "hybrid",
-    settings: Settings,
 ) -> list[ScoredPassage]:
     """The k best passages inside `scope`. Scores: fused (hybrid), cosine (dense), BM25."""
+    ws, settings = session.workspace, session.settings
     if mode not in MODES:
         raise FolioError(f"Unknown search mode '{mode}'; use one of {', '.join(MODES)}.")
     finish_interrupted(ws, settings=settings)

@@ -14,7 +14,7 @@ import logging
 from pathlib import Path
 
 from pipelines.errors import FolioError, IngestError, LimitError
-from pipelines.settings import Settings
+from pipelines.settings import IngestSettings, Settings
 from pipelines.types import Source, count_words
 
 log = logging.getLogger(__name__)
@@ -39,14 +39,17 @@ def sniff_format(data: bytes, file_name: str) -> str:
     return "text"
 
 
-def parse_bytes(data: bytes, file_name: str, settings: Settings | None = None) -> Source:
-    settings = settings or Settings()
+def parse_bytes(
+    data: bytes, file_name: str, settings: Settings | IngestSettings | None = None
+) -> Source:
+    """Parse one file into a Source. Limits are the caller's resolved ingest settings;
+    without them, the documented defaults (the environment is read at the edge only)."""
+    limits = ingest_limits(settings)
     safe_name = clean_file_name(file_name)
-    limit = settings.ingest.max_file_mb * 1024 * 1024
-    if len(data) > limit:
+    if len(data) > limits.max_file_mb * 1024 * 1024:
         raise LimitError(
             f"'{safe_name}' is {len(data) / 1e6:.0f} MB; the limit is "
-            f"{settings.ingest.max_file_mb} MB (FOLIO_INGEST__MAX_FILE_MB)."
+            f"{limits.max_file_mb} MB (FOLIO_INGEST__MAX_FILE_MB)."
         )
     if not data.strip():
         raise IngestError(safe_name, "the file is empty.")
@@ -55,11 +58,11 @@ def parse_bytes(data: bytes, file_name: str, settings: Settings | None = None) -
         if fmt == "pdf":
             from pipelines.ingest import pdf
 
-            source = pdf.parse(data, safe_name, settings=settings)
+            source = pdf.parse(data, safe_name, limits=limits)
         elif fmt == "epub":
             from pipelines.ingest import epub
 
-            source = epub.parse(data, safe_name, settings=settings)
+            source = epub.parse(data, safe_name, limits=limits)
         else:
             from pipelines.ingest import text
 
@@ -83,7 +86,15 @@ def parse_bytes(data: bytes, file_name: str, settings: Settings | None = None) -
     return source
 
 
-def parse_file(path: Path | str, settings: Settings | None = None) -> tuple[Source, bytes]:
+def ingest_limits(settings: Settings | IngestSettings | None) -> IngestSettings:
+    if isinstance(settings, Settings):
+        return settings.ingest
+    return settings if settings is not None else IngestSettings()
+
+
+def parse_file(
+    path: Path | str, settings: Settings | IngestSettings | None = None
+) -> tuple[Source, bytes]:
     path = Path(path)
     if not path.is_file():
         raise IngestError(path.name, "no such file.")

@@ -27,7 +27,7 @@ from pipelines.errors import IngestError
 from pipelines.ingest import epub_toc
 from pipelines.ingest.epub_toc import Doc, Draft, Escape, doc_title, resolve
 from pipelines.ingest.xhtml import UnsafeXMLError, extract, local, parse_xhtml, parse_xml
-from pipelines.settings import Settings
+from pipelines.settings import IngestSettings
 from pipelines.types import Chapter, ChapterKind, Source, SourceKind, count_words
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,7 @@ class _Package:
 
 
 class _Archive:
-    def __init__(self, data: bytes, file_name: str, settings: Settings) -> None:
+    def __init__(self, data: bytes, file_name: str, limits: IngestSettings) -> None:
         self.file_name = file_name
         try:
             self.zf = zipfile.ZipFile(io.BytesIO(data))
@@ -64,7 +64,7 @@ class _Archive:
             ) from exc
         if len(infos) > _MAX_MEMBERS:
             raise self.error(f"it holds {len(infos)} files, far more than any book needs.")
-        limit_mb = settings.ingest.max_epub_uncompressed_mb
+        limit_mb = limits.max_epub_uncompressed_mb
         total = sum(i.file_size for i in infos)
         if total > limit_mb * 1024 * 1024:
             raise self.error(
@@ -252,9 +252,8 @@ def _toc(archive: _Archive, package: _Package, spine: set[str]) -> list[epub_toc
     return []
 
 
-def parse(data: bytes, file_name: str, *, settings: Settings | None = None) -> Source:
-    settings = settings or Settings()
-    archive = _Archive(data, file_name, settings)
+def parse(data: bytes, file_name: str, *, limits: IngestSettings | None = None) -> Source:
+    archive = _Archive(data, file_name, limits or IngestSettings())
     opf_path = _rootfile(archive)
     _check_drm(archive)
     package = _package(archive, opf_path)

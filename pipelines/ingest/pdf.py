@@ -26,7 +26,7 @@ from pipelines.ingest.pdf_cuts import (
 )
 from pipelines.ingest.pdf_outline import read_outline, structures_document
 from pipelines.ingest.pdf_pages import Page, read_pages
-from pipelines.settings import Settings
+from pipelines.settings import IngestSettings
 from pipelines.types import (
     CAPTIONS_MARKER,
     Aside,
@@ -46,7 +46,7 @@ BOOK_MIN_PAGES = 20  # shorter files without an outline are read as papers/docum
 PAPER_MAX_PAGES = 60
 
 
-def parse(data: bytes, file_name: str, *, settings: Settings) -> Source:
+def parse(data: bytes, file_name: str, *, limits: IngestSettings | None = None) -> Source:
     reader = _open(data, file_name)
     try:
         page_count = len(reader.pages)
@@ -54,9 +54,10 @@ def parse(data: bytes, file_name: str, *, settings: Settings) -> Source:
         raise IngestError(file_name, "its page tree is damaged.") from exc
     if page_count == 0:
         raise IngestError(file_name, "it has no pages.")
-    if page_count > settings.ingest.max_pages:
+    limits = limits or IngestSettings()
+    if page_count > limits.max_pages:
         raise LimitError(
-            f"'{file_name}' has {page_count} pages; the limit is {settings.ingest.max_pages} "
+            f"'{file_name}' has {page_count} pages; the limit is {limits.max_pages} "
             "(FOLIO_INGEST__MAX_PAGES)."
         )
     outline = read_outline(reader)

@@ -12,6 +12,7 @@ import shutil
 import uuid
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipelines.errors import NotFoundError
 from pipelines.podcast.render import RenderProgress, SegmentReady, render_script
@@ -21,17 +22,18 @@ from pipelines.podcast.script_doc import (
     script_to_dict,
     validate_script,
 )
-from pipelines.podcast.tts.registry import get_tts, voices_for_hosts
-from pipelines.settings import Settings
+from pipelines.podcast.tts.registry import voices_for_hosts
 from pipelines.types import Episode, Script
 from pipelines.workspace.store import Workspace, utc_now
 
+if TYPE_CHECKING:
+    from pipelines.session import Session
+
 
 def render_episode(
-    ws: Workspace,
+    session: Session,
     script: Script,
     *,
-    settings: Settings,
     progress: RenderProgress | None = None,
     episode_id: str | None = None,
     out_dir: Path | None = None,
@@ -42,7 +44,8 @@ def render_episode(
     `on_segment(segment index, wav path)` as each segment becomes playable, in order.
     """
     validate_script(script)
-    tts = get_tts(settings.tts)
+    ws, settings = session.workspace, session.settings
+    tts = session.tts()
     host_a, host_b = voices_for_hosts(tts, settings.tts)
     names = [h.name for h in script.hosts]
     voices = {names[0]: host_a, **({names[1]: host_b} if len(names) > 1 else {})}

@@ -10,38 +10,41 @@ import atexit
 import functools
 import importlib.util
 import logging
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
 from pipelines.errors import BackendError, ConfigError, FolioError
 from pipelines.llm.base import LLM
 from pipelines.llm.bundled import QWEN_1_5B, bundled_model, file_sha256
+from pipelines.llm.label import OFFLINE, written_by
 from pipelines.llm.llama_cpp_local import LlamaCppLLM
 from pipelines.podcast.material import Material, gather, segments_for
 from pipelines.podcast.request import PodcastRequest
 from pipelines.podcast.writers import assisted as assisted_writer
 from pipelines.podcast.writers import extractive as extractive_writer
-from pipelines.podcast.writers.assisted import Progress
+from pipelines.session import Session
 from pipelines.settings import Settings
-from pipelines.types import Script
-from pipelines.workspace.store import Workspace
+from pipelines.types import Chapter, Script, Source
 
 log = logging.getLogger(__name__)
 
+# progress(what is happening, done, total): "notes on VII", "writing beat 2 of 5"…
+Progress = Callable[[str, int, int], None]
+
 
 def write_script(
-    ws: Workspace,
+    session: Session,
     request: PodcastRequest,
     *,
-    settings: Settings,
-    llm=None,
     previously: str = "",
     progress: Progress | None = None,
 ) -> Script:
     """The script for `request`: by the configured LLM when it writes text, else offline
-    (retold by the small local model when one is installed). `progress(done, total)`
-    follows the model's lines."""
+    (retold by the small local model when one is installed). `progress(what, done,
+    total)` follows the work: notes, the plan, each beat, the checks."""
     request = request.checked()
+    ws, settings, llm = session.workspace, session.settings, session.llm
     source = ws.get_source(request.source_id)
     target_words = round(request.minutes * settings.podcast.words_per_minute)
     material = gather(ws, source, request.chapters, max_segments=segments_for(target_words))
@@ -52,22 +55,18 @@ def write_script(
         )
     notes = list(request.notes)
     script: Script | None = None
-    if llm is None:
-        from pipelines.llm.registry import get_llm
-
-        llm = get_llm(settings.llm)
-    if getattr(llm, "generates", False):
-        from pipelines.podcast.writers import llm as llm_writer
+    if llm.generates:
+        from pipelines.podcast.writers import model_writer
 
         try:
-            script = llm_writer.write(
+            script = model_writer.write(
+                session,
                 material,
                 request,
                 words_per_minute=settings.podcast.words_per_minute,
                 previously=previously,
-                llm=llm,
+                progress=progress,
             )
-            script.settings["writer"] = "llm"
         except BackendError as exc:
             log.warning("LLM script failed, writing offline: %s", exc)
             notes.append(
@@ -77,16 +76,26 @@ def write_script(
     if script is None:
         script = _write_offline(material, request, settings, previously, notes, progress)
     notes += script.settings.pop("writer_notes", [])
-    made_by = {k: script.settings[k] for k in ("writer", "helper_model") if k in script.settings}
+    record = {"writer": "extractive", **script.settings}
+    record["written_by"] = _written_by(record, llm)
     script.settings = {
         **asdict(request),
         "notes": notes,
-        "backend": getattr(llm, "name", ""),
-        "writer": "extractive",
-        **made_by,
+        "backend": llm.name,
+        **record,
+        "hosts": list(request.hosts),
     }
-    script.settings["hosts"] = list(request.hosts)
     return script
+
+
+def _written_by(record: dict, llm: LLM) -> str:
+    """What wrote the script, for the studio to show."""
+    if record["writer"] == "model":
+        return written_by(llm)
+    helper = record.get("helper_model")
+    if helper:
+        return f"{OFFLINE}; questions by {helper['name']} (on this computer)"
+    return OFFLINE
 
 
 def _write_offline(
@@ -107,7 +116,7 @@ def _write_offline(
                 words_per_minute=wpm,
                 previously=previously,
                 llm=helper,
-                progress=progress,
+                progress=(lambda d, t: progress("retelling lines", d, t)) if progress else None,
                 retell=settings.podcast.helper_retells,
             )
             script.settings["helper_model"] = helper_record(settings)
@@ -163,16 +172,22 @@ def _sha256_of(path: Path, size: int, mtime: float) -> str:
     return file_sha256(path)
 
 
+def _previously(session: Session, source: Source, chapter: Chapter) -> str:
+    """What the next episode recalls: with a model, a recap from the chapter's notes;
+    offline, the chapter's title (the rules writer says "Last time, we covered …")."""
+    if not session.llm.generates:
+        return f"“{chapter.title}”"
+    from pipelines.notes.recap import previously_on
+    from pipelines.notes.service import notes_for
+
+    return previously_on(notes_for(session, source, [chapter]).notes) or f"“{chapter.title}”"
+
+
 def write_series(
-    ws: Workspace,
-    request: PodcastRequest,
-    *,
-    settings: Settings,
-    llm=None,
-    progress: Progress | None = None,
+    session: Session, request: PodcastRequest, *, progress: Progress | None = None
 ) -> list[Script]:
     """One episode per chapter in `request.chapters`, each recalling the one before."""
-    source = ws.get_source(request.source_id)
+    source = session.workspace.get_source(request.source_id)
     chapters = request.chapters or [c.index for c in source.chapters if c.kind.is_body]
     scripts: list[Script] = []
     previously = ""
@@ -181,11 +196,9 @@ def write_series(
         if chapter.word_count == 0:
             continue
         one = PodcastRequest(**{**asdict(request), "chapters": [index], "notes": []})
-        script = write_script(
-            ws, one, settings=settings, llm=llm, previously=previously, progress=progress
-        )
+        script = write_script(session, one, previously=previously, progress=progress)
         scripts.append(script)
-        previously = f"“{chapter.title}”"
+        previously = _previously(session, source, chapter)
     if not scripts:
         raise FolioError("None of the chosen chapters has text for an episode.")
     return scripts

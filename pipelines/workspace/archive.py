@@ -15,11 +15,14 @@ import sqlite3
 import tarfile
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipelines.errors import FolioError
-from pipelines.settings import Settings
 from pipelines.workspace.schema import SCHEMA_VERSION, migrate
 from pipelines.workspace.store import Workspace, utc_now
+
+if TYPE_CHECKING:
+    from pipelines.session import Session
 
 FORMAT = "folio-archive"
 MAX_MEMBER_BYTES = 4 * 1024**3
@@ -80,7 +83,8 @@ def _safe_members(tar: tarfile.TarFile) -> list[tarfile.TarInfo]:
     return members
 
 
-def import_workspace(ws: Workspace, archive: Path, *, settings: Settings) -> dict:
+def import_workspace(session: Session, archive: Path) -> dict:
+    ws, settings = session.workspace, session.settings
     archive = Path(archive)
     try:
         tar = tarfile.open(archive, "r:*")  # noqa: SIM115 - closed by the with-block below

@@ -13,17 +13,20 @@ import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipelines import ingest
-from pipelines.errors import IngestError, LimitError
-from pipelines.settings import Settings
+from pipelines.errors import FolioError, IngestError, LimitError
+from pipelines.settings import IngestSettings
 from pipelines.types import Chapter, Source
-from pipelines.workspace.store import Workspace
+
+if TYPE_CHECKING:
+    from pipelines.session import Session
 
 log = logging.getLogger(__name__)
 
-SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_sources"
+# the repository's sample_sources/ (pipelines/workspace/library.py -> parents[2])
+SAMPLE_DIR = Path(__file__).resolve().parents[2] / "sample_sources"
 SAMPLE_SUFFIXES = {".pdf", ".epub", ".txt", ".md"}
 
 Progress = Callable[[int, int], None]
@@ -35,12 +38,11 @@ class AddResult:
     created: bool  # False when the same bytes were already in the workspace
 
 
-def check_upload(files: list[tuple[str, int]], settings: Settings) -> None:
+def check_upload(files: list[tuple[str, int]], limits: IngestSettings) -> None:
     """Refuse an upload over the configured limits before any work starts.
 
     `files` are (name, size in bytes). Raises LimitError naming the limit and the file.
     """
-    limits = settings.ingest
     if len(files) > limits.max_files_per_upload:
         raise LimitError(
             f"That is {len(files)} files; add at most {limits.max_files_per_upload} at a time "
@@ -55,11 +57,10 @@ def check_upload(files: list[tuple[str, int]], settings: Settings) -> None:
 
 
 def add_bytes(
-    ws: Workspace,
+    session: Session,
     data: bytes,
     file_name: str,
     *,
-    settings: Settings,
     progress: Progress | None = None,
 ) -> AddResult:
     """Parse, store and index one file. Re-adding the same bytes returns the existing source.
@@ -68,6 +69,7 @@ def add_bytes(
     follow, and `indexed_at` is set last, so a crash in between is repaired by
     `index.repair` on the next open instead of leaving an unsearchable source.
     """
+    ws, settings = session.workspace, session.settings
     existing = hashlib.sha256(data).hexdigest()
     if ws.has_source(existing):
         if existing in ws.unindexed_source_ids():  # an earlier ingest was cut short
@@ -87,20 +89,14 @@ def add_bytes(
     return AddResult(ws.get_source(source.id), created=True)
 
 
-def add_file(
-    ws: Workspace,
-    path: Path | str,
-    *,
-    settings: Settings,
-    progress: Progress | None = None,
-) -> AddResult:
+def add_file(session: Session, path: Path | str, *, progress: Progress | None = None) -> AddResult:
     path = Path(path)
     if not path.is_file():
         raise IngestError(path.name, "no such file.")
-    return add_bytes(ws, path.read_bytes(), path.name, settings=settings, progress=progress)
+    return add_bytes(session, path.read_bytes(), path.name, progress=progress)
 
 
-def remove_source(ws: Workspace, source_id: str, *, settings: Settings) -> None:
+def remove_source(session: Session, source_id: str) -> None:
     """Remove the source, its chapters, passages and stored embeddings in one transaction.
 
     The vectors go too when this process already has the vector index loaded (the app);
@@ -108,27 +104,39 @@ def remove_source(ws: Workspace, source_id: str, *, settings: Settings) -> None:
     and the vectors are dropped the next time the index syncs (`indexing._sync_removals`).
     Until then no search can reach them: every search is scoped to sources that exist.
     """
-    ws.remove_source(source_id)
+    session.workspace.remove_source(source_id)
     if "pipelines.index.vectors" in sys.modules:
         from pipelines.index.indexing import _sync_removals
 
-        _sync_removals(ws, settings)
+        _sync_removals(session.workspace, session.settings)
+
+
+def sample_files(folder: Path = SAMPLE_DIR) -> list[Path]:
+    """The sample documents in `folder` (its README is not one)."""
+    return [
+        p
+        for p in sorted(folder.glob("*"))
+        if p.is_file() and p.suffix.lower() in SAMPLE_SUFFIXES and p.name.lower() != "readme.md"
+    ]
 
 
 def ensure_samples(
-    ws: Workspace,
+    session: Session,
     *,
-    settings: Settings,
     files: Iterable[Path] | None = None,
     progress: Progress | None = None,
 ) -> list[AddResult]:
-    """Add the bundled sample sources (idempotent: same bytes are a no-op)."""
-    paths = files if files is not None else sorted(SAMPLE_DIR.glob("*"))
-    return [
-        add_file(ws, p, settings=settings, progress=progress)
-        for p in paths
-        if p.suffix.lower() in SAMPLE_SUFFIXES and p.name.lower() != "readme.md"
-    ]
+    """Add the bundled sample sources (idempotent: same bytes are a no-op).
+
+    Raises FolioError when there is nothing to add: being asked for the samples and
+    adding none is a broken install, never a quiet success."""
+    paths = list(files) if files is not None else sample_files()
+    if not paths:
+        raise FolioError(
+            f"No sample documents found in {SAMPLE_DIR}; the checkout is incomplete "
+            "(sample_sources/ should hold two books and a paper)."
+        )
+    return [add_file(session, p, progress=progress) for p in paths]
 
 
 # -- views shared by the CLI (--json) and the app -------------------------------------

@@ -42,6 +42,7 @@ def answer_payload(answer: Answer) -> dict[str, Any]:
         "scope": answer.scope_label,
         "notes": answer.notes,
         "backend": answer.backend,
+        "written_by": answer.written_by,
         "closest": [
             {
                 "passage_id": h.passage.id,

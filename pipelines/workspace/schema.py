@@ -110,7 +110,20 @@ MIGRATIONS: list[str] = [
         removed_at TEXT NOT NULL
     );
     """,
-    # 4: a chapter's own number as the document prints it ("2.1", "IV"), and what is printed
+    # 4: chapter notes, one set per chapter and maker (a model, or the offline digest),
+    # valid while the chapter's text is the one they were made from (text_sha)
+    """
+    CREATE TABLE chapter_notes (
+        chapter_id TEXT NOT NULL,
+        source_id TEXT NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        maker TEXT NOT NULL,
+        text_sha TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (chapter_id, maker)
+    );
+    """,
+    # 5: a chapter's own number as the document prints it ("2.1", "IV"), and what is printed
     # beside its prose (footnotes and captions, each with its page), as JSON
     """
     ALTER TABLE chapters ADD COLUMN label TEXT;

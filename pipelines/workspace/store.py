@@ -25,7 +25,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pipelines.errors import NotFoundError
-from pipelines.settings import Settings
 from pipelines.types import Aside, Chapter, ChapterKind, PageSpan, Passage, Source, SourceKind
 from pipelines.workspace.schema import migrate
 
@@ -54,10 +53,8 @@ def atomic_write(path: Path, data: bytes) -> None:
 class Workspace:
     """A Folio workspace folder. Cheap to construct; opens SQLite per operation."""
 
-    def __init__(self, home: Path | str | None = None, *, settings: Settings | None = None):
-        self.settings = settings or Settings()
-        self.home = Path(home) if home is not None else Path(self.settings.home)
-        self.home = self.home.expanduser()
+    def __init__(self, home: Path | str) -> None:
+        self.home = Path(home).expanduser()
         for sub in ("blobs", "vectors", "episodes", "cache"):
             (self.home / sub).mkdir(parents=True, exist_ok=True)
         self.db_path = self.home / "folio.db"

@@ -9,6 +9,7 @@ from pipelines.testing.scripted_llm import ScriptedLLM
 from pipelines.types import Scope, Source
 from pipelines.workspace import library
 from pipelines.workspace.store import Workspace
+from tests.sessions import session_of
 from tests.sources import TIME_MACHINE, TRACEMONKEY
 
 pytestmark = pytest.mark.slow
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def book(tmp_path_factory: pytest.TempPathFactory) -> tuple[Workspace, Source]:
     ws = Workspace(tmp_path_factory.mktemp("qa-home"))
-    return ws, library.add_file(ws, TIME_MACHINE, settings=ws.settings).source
+    return ws, library.add_file(session_of(ws), TIME_MACHINE).source
 
 
 def _chapter(source: Source, title: str) -> str:
@@ -27,7 +28,7 @@ def _chapter(source: Source, title: str) -> str:
 def test_extractive_answer_cites_the_chapter_it_quotes(book) -> None:
     ws, source = book
     scope = Scope(source_ids=[source.id], chapter_ids=[_chapter(source, "I")])
-    result = answer(ws, "What was the model machine made of?", scope, settings=ws.settings)
+    result = answer(session_of(ws), "What was the model machine made of?", scope)
     assert result.supported
     assert "ivory" in result.text
     assert result.text.startswith("From chapter I:")
@@ -41,10 +42,7 @@ def test_four_dimensions(book) -> None:
     ws, source = book
     scope = Scope(source_ids=[source.id], chapter_ids=[_chapter(source, "I")])
     result = answer(
-        ws,
-        "How many dimensions are there according to the Time Traveller?",
-        scope,
-        settings=ws.settings,
+        session_of(ws), "How many dimensions are there according to the Time Traveller?", scope
     )
     assert result.supported and "four dimensions" in result.text.lower()
 
@@ -52,10 +50,9 @@ def test_four_dimensions(book) -> None:
 def test_out_of_scope_question_says_the_text_does_not_say(book) -> None:
     ws, source = book
     result = answer(
-        ws,
+        session_of(ws),
         "What is the boiling point of mercury in kelvin?",
         Scope(source_ids=[source.id]),
-        settings=ws.settings,
     )
     assert not result.supported
     assert result.text.startswith(NOT_IN_TEXT)
@@ -69,7 +66,7 @@ def test_a_name_the_chapter_never_gives_is_not_guessed(book) -> None:
     ws, source = book
     chapter_one = _chapter(source, "I")
     scope = Scope(source_ids=[source.id], chapter_ids=[chapter_one])
-    miss = answer(ws, "What is the Medical Man's name?", scope, settings=ws.settings)
+    miss = answer(session_of(ws), "What is the Medical Man's name?", scope)
     assert not miss.supported, miss.text
     assert miss.text.startswith(NOT_IN_TEXT)
     assert miss.closest and not miss.citations
@@ -77,7 +74,7 @@ def test_a_name_the_chapter_never_gives_is_not_guessed(book) -> None:
 
     chapter_five = Scope(source_ids=[source.id], chapter_ids=[_chapter(source, "V")])
     question = "What was the name of the little woman he rescued from the stream?"
-    hit = answer(ws, question, chapter_five, settings=ws.settings)
+    hit = answer(session_of(ws), question, chapter_five)
     assert hit.supported and hit.text.startswith("Weena"), hit.text
     assert hit.citations
 
@@ -85,9 +82,9 @@ def test_a_name_the_chapter_never_gives_is_not_guessed(book) -> None:
 def test_no_spoilers_for_a_later_chapter(book) -> None:
     ws, source = book
     question = "Who is Weena?"
-    early = answer(ws, question, Scope.upto(source, _index(source, "III")), settings=ws.settings)
+    early = answer(session_of(ws), question, Scope.upto(source, _index(source, "III")))
     assert not early.supported, early.text
-    whole = answer(ws, question, Scope(source_ids=[source.id]), settings=ws.settings)
+    whole = answer(session_of(ws), question, Scope(source_ids=[source.id]))
     assert whole.supported and "Weena" in whole.text
     assert all(c.chapter_index > _index(source, "III") for c in whole.citations)
 
@@ -102,7 +99,7 @@ def test_llm_answer_keeps_valid_keys_and_strips_invented_ones(book) -> None:
         "It had ivory and a crystalline substance in it [P1]. It was as small as a clock [P99]."
     )
     scope = Scope(source_ids=[source.id], chapter_ids=[_chapter(source, "I")])
-    result = answer(ws, "What was the model machine made of?", scope, llm=llm, settings=ws.settings)
+    result = answer(session_of(ws, llm), "What was the model machine made of?", scope)
     assert result.backend == "scripted"
     assert "[P99]" not in result.text and "[1]" in result.text
     assert len(result.citations) == 1
@@ -115,7 +112,7 @@ def test_llm_failure_falls_back_to_extractive_with_a_note(book) -> None:
     ws, source = book
     llm = ScriptedLLM().enqueue(BackendError("server unreachable"))
     scope = Scope(source_ids=[source.id], chapter_ids=[_chapter(source, "I")])
-    result = answer(ws, "What was the model machine made of?", scope, llm=llm, settings=ws.settings)
+    result = answer(session_of(ws, llm), "What was the model machine made of?", scope)
     assert result.supported and "ivory" in result.text
     assert any("server unreachable" in n for n in result.notes)
 
@@ -124,7 +121,7 @@ def test_small_context_window_trims_passages_and_says_so(book) -> None:
     ws, source = book
     llm = ScriptedLLM(context_window=1400).enqueue("Ivory and crystal [P1].")
     scope = Scope(source_ids=[source.id])
-    result = answer(ws, "What was the model machine made of?", scope, llm=llm, settings=ws.settings)
+    result = answer(session_of(ws, llm), "What was the model machine made of?", scope)
     assert any("left out" in n for n in result.notes)
     prompt = llm.calls[0].messages[1].content
     assert prompt.count("[P") < 8
@@ -132,8 +129,8 @@ def test_small_context_window_trims_passages_and_says_so(book) -> None:
 
 def test_pdf_answers_cite_pages(tmp_path) -> None:
     ws = Workspace(tmp_path / "home")
-    paper = library.add_file(ws, TRACEMONKEY, settings=ws.settings).source
-    result = answer(ws, "What is a trace tree?", Scope(source_ids=[paper.id]), settings=ws.settings)
+    paper = library.add_file(session_of(ws), TRACEMONKEY).source
+    result = answer(session_of(ws), "What is a trace tree?", Scope(source_ids=[paper.id]))
     assert result.supported
     assert all(c.page is not None and 1 <= c.page <= 14 for c in result.citations)
     assert "(p. " in result.text or "(pp. " in result.text
@@ -145,9 +142,7 @@ def test_never_answers_with_a_question_or_a_scrap_of_dialogue(book) -> None:
     from pipelines.answers.question_kinds import is_dialogue_fragment
 
     ws, source = book
-    result = answer(
-        ws, "What are the Morlocks afraid of?", Scope([source.id]), settings=ws.settings
-    )
+    result = answer(session_of(ws), "What are the Morlocks afraid of?", Scope([source.id]))
     assert result.supported
     body = re.sub(r"\s*\[\d+\]", "", result.text.split(":", 1)[1])
     for c in result.citations:
@@ -161,23 +156,23 @@ def test_who_question_leads_with_the_person(book) -> None:
     ws, source = book
     scope = Scope(source_ids=[source.id], chapter_ids=[_chapter(source, "I")])
     q = "Who sent the model Time Machine on its voyage?"
-    result = answer(ws, q, scope, settings=ws.settings)
+    result = answer(session_of(ws), q, scope)
     assert result.supported and result.text.startswith("Psychologist [1].")
     assert "Psychologist" in result.citations[0].quote
 
 
 def test_near_miss_about_a_paper_abstains(tmp_path) -> None:
     ws = Workspace(tmp_path / "home")
-    paper = library.add_file(ws, TRACEMONKEY, settings=ws.settings).source
+    paper = library.add_file(session_of(ws), TRACEMONKEY).source
     scope = Scope(source_ids=[paper.id])
     for question in (
         "Does dropout resemble ensembling in trace compilation?",
         "How many GPUs did the authors use to run the benchmarks?",
     ):
-        result = answer(ws, question, scope, settings=ws.settings)
+        result = answer(session_of(ws), question, scope)
         assert not result.supported, result.text
         assert result.text.startswith(NOT_IN_TEXT) and result.closest
-    kept = answer(ws, "Why does the VM blacklist some traces?", scope, settings=ws.settings)
+    kept = answer(session_of(ws), "Why does the VM blacklist some traces?", scope)
     assert kept.supported and kept.citations
 
 
@@ -193,9 +188,9 @@ def test_an_answer_while_another_process_indexes_says_it_used_word_search(book) 
     job = jobs.claim(ws, INDEX_JOB, source.id)
     assert job is not None
     try:
-        early = answer(ws, "What was the model machine made of?", scope, settings=ws.settings)
+        early = answer(session_of(ws), "What was the model machine made of?", scope)
         assert early.citations and any("word search only" in n for n in early.notes)
     finally:
         jobs.release(ws, job)
-    later = answer(ws, "What was the model machine made of?", scope, settings=ws.settings)
+    later = answer(session_of(ws), "What was the model machine made of?", scope)
     assert not any("word search only" in n for n in later.notes)  # finished, note gone

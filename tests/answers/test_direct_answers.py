@@ -14,6 +14,7 @@ from pipelines.text.sentences import split_sentences
 from pipelines.types import Scope, Source
 from pipelines.workspace import library
 from pipelines.workspace.store import Workspace
+from tests.sessions import session_of
 from tests.sources import TIME_MACHINE
 
 pytestmark = pytest.mark.slow
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def book(tmp_path_factory: pytest.TempPathFactory) -> tuple[Workspace, Source]:
     ws = Workspace(tmp_path_factory.mktemp("direct-home"))
-    return ws, library.add_file(ws, TIME_MACHINE, settings=ws.settings).source
+    return ws, library.add_file(session_of(ws), TIME_MACHINE).source
 
 
 def _body(text: str) -> str:
@@ -32,7 +33,7 @@ def _body(text: str) -> str:
 def test_why_question_quotes_the_causal_sentence(book) -> None:
     ws, source = book
     q = "Why was the Time Traveller limping when he came in?"
-    result = answer(ws, q, Scope([source.id]), settings=ws.settings)
+    result = answer(session_of(ws), q, Scope([source.id]))
     assert result.supported
     assert "because my heel was still painful" in result.text, result.text
     assert any("because my heel" in c.quote for c in result.citations)
@@ -40,7 +41,7 @@ def test_why_question_quotes_the_causal_sentence(book) -> None:
 
 def test_who_question_leads_with_a_description_from_the_text(book) -> None:
     ws, source = book
-    result = answer(ws, "Who are the Eloi?", Scope([source.id]), settings=ws.settings)
+    result = answer(session_of(ws), "Who are the Eloi?", Scope([source.id]))
     assert result.supported
     assert result.text.startswith("Eloi — the beautiful race"), result.text
     lead_citation = result.citations[0]
@@ -58,7 +59,7 @@ def test_who_question_leads_with_a_description_from_the_text(book) -> None:
 )
 def test_never_a_question_a_scrap_of_dialogue_or_an_echo(book, question: str) -> None:
     ws, source = book
-    result = answer(ws, question, Scope([source.id]), settings=ws.settings)
+    result = answer(session_of(ws), question, Scope([source.id]))
     assert result.supported and result.citations
     for c in result.citations:
         for start, end in split_sentences(c.quote):

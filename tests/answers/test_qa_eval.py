@@ -57,6 +57,7 @@ def test_scopes_and_normalising() -> None:
 
 
 def test_heldout_test_split_holds_its_figures(tmp_path: Path) -> None:
+    from pipelines.session import Session
     from pipelines.settings import Settings
 
     rows = []
@@ -67,9 +68,8 @@ def test_heldout_test_split_holds_its_figures(tmp_path: Path) -> None:
             rows.append({**row, "doc": str(doc)})
     questions = tmp_path / "heldout_test.jsonl"
     questions.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
-    settings = Settings(home=tmp_path / "home")
     details = tmp_path / "details.jsonl"
-    result = evaluate_qa(questions, settings=settings, details=details)
+    result = evaluate_qa(questions, Session.of(Settings(home=tmp_path / "home")), details=details)
     print(json.dumps({k: v for k, v in result.items() if k != "by_type"}, indent=1))
     assert result["questions"] == len(rows) > 100
     assert result["invented_citations"] == 0

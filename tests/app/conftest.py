@@ -10,6 +10,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tests.sessions import session_of
 from tests.sources import TIME_MACHINE
 
 APP = str(Path(__file__).resolve().parents[2] / "workspace_app" / "app.py")
@@ -22,7 +23,7 @@ def book_home(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 
     home = tmp_path_factory.mktemp("app-home")
     ws = Workspace(home)
-    source = library.add_file(ws, TIME_MACHINE, settings=ws.settings).source
+    source = library.add_file(session_of(ws), TIME_MACHINE).source
     return home, source.id
 
 
@@ -35,7 +36,8 @@ def app(book_home, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
     home, _ = book_home
     monkeypatch.setenv("FOLIO_HOME", str(home))
     monkeypatch.setenv(state.RAISE_ENV, "1")
-    (home / state.PREFS_FILE).unlink(missing_ok=True)  # each test starts with no choices
+    for name in (state.PREFS_FILE, "settings.toml", "keys.toml"):  # each test starts afresh
+        (home / name).unlink(missing_ok=True)
     st.cache_resource.clear()
     at = AppTest.from_file(APP, default_timeout=120)
     yield at

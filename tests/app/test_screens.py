@@ -10,6 +10,7 @@ import pytest
 
 from pipelines.workspace import notebook
 from pipelines.workspace.store import Workspace
+from tests.sessions import session_of
 from workspace_app import state
 
 pytestmark = pytest.mark.slow
@@ -305,10 +306,12 @@ def test_settings_test_connection_fails_in_plain_words_and_hides_the_key(
     assert "Traceback" not in _texts(app)
     assert "sk-very-secret-123" not in _texts(app)
     assert app.main.text_input(key="set_llm_key").value == ""
-    assert "typed in this session" in _texts(app)
+    assert "saved in this workspace" in _texts(app)
     home, _ = book_home
-    saved = (home / state.PREFS_FILE).read_text() if (home / state.PREFS_FILE).exists() else ""
-    assert "openai" in saved and "sk-very-secret" not in saved, "keys never reach the workspace"
+    saved = (home / "settings.toml").read_text()
+    assert "openai" in saved and "sk-very-secret" not in saved, "keys stay out of the settings"
+    keys = home / "keys.toml"
+    assert "sk-very-secret-123" in keys.read_text() and keys.stat().st_mode & 0o077 == 0
 
 
 def test_first_run_screen_offers_the_samples(tmp_path, monkeypatch) -> None:
@@ -337,7 +340,7 @@ def test_a_ticked_story_means_its_parts_too(tmp_path, monkeypatch) -> None:
     from tests.sources import CHILDRENS_LIT
 
     ws = Workspace(tmp_path)
-    source = library.add_file(ws, CHILDRENS_LIT, settings=ws.settings).source
+    source = library.add_file(session_of(ws), CHILDRENS_LIT).source
     story = next(c for c in source.chapters if "FOUR-LEAVED CLOVER" in c.title)
     parts = [c.index for c in source.expand([story.index])]
     assert len(parts) == 5  # the story and its parts I-IV

@@ -18,6 +18,7 @@ from pipelines.podcast.request import PodcastRequest
 from pipelines.podcast.script import write_script
 from pipelines.workspace import library
 from pipelines.workspace.store import Workspace
+from tests.sessions import session_of
 from tests.sources import SHARED_SOURCES
 
 pytestmark = pytest.mark.slow
@@ -29,16 +30,14 @@ def test_held_out_episode_is_prose_coherent_and_stands_alone(name: str, tmp_path
     kp = pe.load_key_points(POINTS / f"{name}.json")
     assert kp.split == "test"
     ws = Workspace(tmp_path)
-    source = library.add_file(ws, SHARED_SOURCES / kp.doc, settings=ws.settings).source
+    source = library.add_file(session_of(ws), SHARED_SOURCES / kp.doc).source
     wanted = kp.chapter.lower()
     chapters = (
         None
         if wanted == "whole"
         else [next(c.index for c in source.chapters if wanted in c.title.lower())]
     )
-    script = write_script(
-        ws, PodcastRequest(source.id, chapters, minutes=kp.minutes), settings=ws.settings
-    )
+    script = write_script(session_of(ws), PodcastRequest(source.id, chapters, minutes=kp.minutes))
     scores = pe.score_script(script, kp.points)
     assert scores["junk"] == 0, pe.junk_turns(script)
     assert scores["coherent"] >= 0.85
@@ -64,10 +63,10 @@ def test_held_out_split_covers_its_key_points(tmp_path: Path) -> None:
     ws = Workspace(tmp_path)
     rows = []
     for kp in files:
-        source = library.add_file(ws, SHARED_SOURCES / kp.doc, settings=ws.settings).source
+        source = library.add_file(session_of(ws), SHARED_SOURCES / kp.doc).source
         chapters = _chapter_indexes(source, kp.chapter)  # as `folio eval podcast` picks it
         request = PodcastRequest(source.id, chapters, minutes=kp.minutes)
-        rows.append(pe.score_script(write_script(ws, request, settings=ws.settings), kp.points))
+        rows.append(pe.score_script(write_script(session_of(ws), request), kp.points))
     mean = pe.mean_scores(rows)
     assert mean["junk"] == 0
     assert mean["coverage"] >= 0.72, rows

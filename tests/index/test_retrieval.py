@@ -13,9 +13,9 @@ import pytest
 
 from pipelines.index import index_source, remove_source_index, repair, search, vectors
 from pipelines.ingest import parse_file
-from pipelines.settings import Settings
 from pipelines.types import Scope
 from pipelines.workspace.store import Workspace
+from tests.sessions import session_of
 from tests.sources import ALICE, REPO, TIME_MACHINE
 
 pytestmark = pytest.mark.slow
@@ -26,12 +26,12 @@ MODEL_QUERY = "what was the little model of the machine made of"
 @pytest.fixture(scope="module")
 def indexed(tmp_path_factory):
     home = tmp_path_factory.mktemp("folio-index")
-    ws = Workspace(home, settings=Settings(home=home))
+    ws = Workspace(home)
     books = []
     for path in (TIME_MACHINE, ALICE):
         source, data = parse_file(path)
         ws.add_source(source, data)
-        assert index_source(ws, source, settings=ws.settings) > 10
+        assert index_source(ws, source, settings=session_of(ws).settings) > 10
         books.append(ws.get_source(source.id))
     yield ws, books[0], books[1]
     vectors.forget_clients(ws)
@@ -40,7 +40,7 @@ def indexed(tmp_path_factory):
 def _check_in_scope(ws, scope, query="the time traveller and the morlocks"):
     allowed = set(scope.chapter_ids) if scope.chapter_ids is not None else None
     for mode in MODES:
-        hits = search(ws, query, scope, k=8, mode=mode, settings=ws.settings)
+        hits = search(session_of(ws), query, scope, k=8, mode=mode)
         assert hits, mode
         for h in hits:
             assert h.passage.source_id in scope.source_ids
@@ -64,8 +64,7 @@ def test_whole_source_and_several_sources(indexed):
     both = Scope.sources(tm, alice)
     _check_in_scope(ws, both, "a rabbit with a watch")
     sources = {
-        h.passage.source_id
-        for h in search(ws, "Alice and the rabbit hole", both, k=8, settings=ws.settings)
+        h.passage.source_id for h in search(session_of(ws), "Alice and the rabbit hole", both, k=8)
     }
     assert alice.id in sources
 
@@ -75,22 +74,20 @@ def test_upto_n_never_spoils(indexed):
     scope = Scope.upto(tm, 5)
     _check_in_scope(ws, scope, "Weena and the fire in the forest")
     for mode in MODES:
-        for h in search(
-            ws, "Weena and the fire in the forest", scope, k=8, mode=mode, settings=ws.settings
-        ):
+        for h in search(session_of(ws), "Weena and the fire in the forest", scope, k=8, mode=mode):
             assert h.passage.chapter_index <= 5
 
 
 def test_empty_scope_and_query(indexed):
     ws, tm, _ = indexed
-    assert search(ws, "anything", Scope([tm.id], []), settings=ws.settings) == []
-    assert search(ws, "   ", Scope.sources(tm), settings=ws.settings) == []
+    assert search(session_of(ws), "anything", Scope([tm.id], [])) == []
+    assert search(session_of(ws), "   ", Scope.sources(tm)) == []
 
 
 def test_hybrid_finds_the_model_time_machine(indexed):
     ws, tm, _ = indexed
     chapter_one = next(c for c in tm.chapters if c.title.strip() == "I")
-    hits = search(ws, MODEL_QUERY, Scope.sources(tm), k=5, settings=ws.settings)
+    hits = search(session_of(ws), MODEL_QUERY, Scope.sources(tm), k=5)
     top = [h for h in hits if h.passage.chapter_id == chapter_one.id and "ivory" in h.passage.text]
     assert top, [h.passage.text[:80] for h in hits]
     assert hits[0].dense_rank is not None or hits[0].lexical_rank is not None
@@ -136,18 +133,17 @@ def _signature(hits):
 def test_reopen_gives_identical_results(indexed):
     ws, tm, _ = indexed
     query = "the sphinx of white stone on a bronze pedestal"
-    first = _signature(search(ws, query, Scope.sources(tm), k=8, settings=ws.settings))
-    again = _signature(
-        search(Workspace(ws.home), query, Scope.sources(tm), k=8, settings=ws.settings)
-    )
+    first = _signature(search(session_of(ws), query, Scope.sources(tm), k=8))
+    again = _signature(search(session_of(Workspace(ws.home)), query, Scope.sources(tm), k=8))
     assert first == again
     code = f"""
         import json
         from pipelines.index import search
         from pipelines.types import Scope
         from pipelines.workspace.store import Workspace
+        from tests.sessions import session_of
         ws = Workspace({str(ws.home)!r})
-        hits = search(ws, {query!r}, Scope([{tm.id!r}]), k=8, settings=ws.settings)
+        hits = search(session_of(ws), {query!r}, Scope([{tm.id!r}]), k=8)
         print(json.dumps([[h.passage.id, round(h.score, 6), h.dense_rank, h.lexical_rank] for h in hits]))
     """
     other = [tuple(x) for x in json.loads(_run(code, ws.home))]
@@ -176,19 +172,19 @@ def test_embedding_function_round_trips_in_a_new_process(indexed):
 
 def test_remove_and_repair(indexed, tmp_path):
     ws, tm, alice = indexed
-    remove_source_index(ws, alice.id, settings=ws.settings)
+    remove_source_index(ws, alice.id, settings=session_of(ws).settings)
     assert ws.passages_for(source_ids=[alice.id]) == []
-    assert vectors.ids_for_source(ws, alice.id, settings=ws.settings) == set()
+    assert vectors.ids_for_source(ws, alice.id, settings=session_of(ws).settings) == set()
     assert alice.id in ws.unindexed_source_ids()
-    assert repair(ws, settings=ws.settings) == [alice.id]
+    assert repair(ws, settings=session_of(ws).settings) == [alice.id]
     assert alice.id not in ws.unindexed_source_ids()
-    assert search(ws, "a rabbit with a watch", Scope.sources(alice), settings=ws.settings)
+    assert search(session_of(ws), "a rabbit with a watch", Scope.sources(alice))
     # vectors lost behind the workspace's back are noticed and re-embedded
-    some = sorted(vectors.ids_for_source(ws, alice.id, settings=ws.settings))[:5]
-    vectors.delete_ids(ws, some, settings=ws.settings)
-    assert repair(ws, settings=ws.settings) == [alice.id]
-    assert set(some) <= vectors.ids_for_source(ws, alice.id, settings=ws.settings)
-    assert repair(ws, settings=ws.settings) == []
+    some = sorted(vectors.ids_for_source(ws, alice.id, settings=session_of(ws).settings))[:5]
+    vectors.delete_ids(ws, some, settings=session_of(ws).settings)
+    assert repair(ws, settings=session_of(ws).settings) == [alice.id]
+    assert set(some) <= vectors.ids_for_source(ws, alice.id, settings=session_of(ws).settings)
+    assert repair(ws, settings=session_of(ws).settings) == []
 
 
 def test_repair_indexes_a_source_that_was_never_indexed(workspace):
@@ -196,16 +192,10 @@ def test_repair_indexes_a_source_that_was_never_indexed(workspace):
     workspace.add_source(source, data)  # as if the process died before indexing
     assert workspace.unindexed_source_ids() == [source.id]
     # the next search finishes the interrupted indexing before it looks
-    hits = search(
-        workspace,
-        "the Cheshire cat grinning",
-        Scope.sources(source),
-        k=3,
-        settings=workspace.settings,
-    )
+    hits = search(session_of(workspace), "the Cheshire cat grinning", Scope.sources(source), k=3)
     assert hits and any("grin" in h.passage.text for h in hits)
     assert workspace.unindexed_source_ids() == []
-    assert repair(workspace, settings=workspace.settings) == []
+    assert repair(workspace, settings=session_of(workspace).settings) == []
     vectors.forget_clients(workspace)
 
 
@@ -214,7 +204,7 @@ def test_bm25_is_saved_loaded_lazily_and_dropped_on_reindex(indexed, monkeypatch
 
     ws, tm, _ = indexed
     scope = Scope.sources(tm)
-    first = search(ws, MODEL_QUERY, scope, k=5, mode="lexical", settings=ws.settings)
+    first = search(session_of(ws), MODEL_QUERY, scope, k=5, mode="lexical")
     folder = lexical.index_dir(ws, tm.id)
     assert (folder / "meta.json").is_file()  # saved under the workspace folder
     lexical._cache.clear()  # as a new process: the index comes from disk, not a rebuild
@@ -223,16 +213,16 @@ def test_bm25_is_saved_loaded_lazily_and_dropped_on_reindex(indexed, monkeypatch
         raise AssertionError("BM25 rebuilt on a query after the first time")
 
     monkeypatch.setattr(lexical, "_build", no_build)
-    again = search(ws, MODEL_QUERY, scope, k=5, mode="lexical", settings=ws.settings)
+    again = search(session_of(ws), MODEL_QUERY, scope, k=5, mode="lexical")
     assert [(h.passage.id, h.score) for h in again] == [(h.passage.id, h.score) for h in first]
     monkeypatch.undo()
     # re-indexing the source replaces the saved index with a fresh one, at indexing time
     (folder / "meta.json").write_text("{'not json")  # an unreadable old copy
-    index_source(ws, tm, settings=ws.settings)
+    index_source(ws, tm, settings=session_of(ws).settings)
     assert json.loads((folder / "meta.json").read_text())["fingerprint"]  # saved afresh
     lexical._cache.clear()
     monkeypatch.setattr(lexical, "_build", no_build)
-    assert search(ws, MODEL_QUERY, scope, k=5, mode="lexical", settings=ws.settings)
+    assert search(session_of(ws), MODEL_QUERY, scope, k=5, mode="lexical")
 
 
 def test_lexical_tokens_stem_and_drop_question_words():

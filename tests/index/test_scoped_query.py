@@ -9,9 +9,9 @@ import pytest
 
 from pipelines.index import dense_scope, index_source, lexical, retrieval, search, vectors
 from pipelines.ingest import parse_file
-from pipelines.settings import Settings
 from pipelines.types import Scope
 from pipelines.workspace.store import Workspace
+from tests.sessions import session_of
 from tests.sources import ALICE, TIME_MACHINE
 
 pytestmark = pytest.mark.slow
@@ -27,12 +27,12 @@ QUERIES = [
 @pytest.fixture(scope="module")
 def library(tmp_path_factory):
     home = tmp_path_factory.mktemp("folio-scoped")
-    ws = Workspace(home, settings=Settings(home=home))
+    ws = Workspace(home)
     books = []
     for path in (TIME_MACHINE, ALICE):
         source, data = parse_file(path)
         ws.add_source(source, data)
-        index_source(ws, source, settings=ws.settings)
+        index_source(ws, source, settings=session_of(ws).settings)
         lexical.prepare(ws, source.id)  # what indexing does once a source's passages are stored
         books.append(ws.get_source(source.id))
     yield ws, books
@@ -55,7 +55,7 @@ def _through_chroma(ws, query, scope, **kw):
     old = dense_scope.SCAN_LIMIT
     dense_scope.SCAN_LIMIT = 0  # the scan declines: chroma's filtered HNSW query answers
     try:
-        return search(ws, query, scope, settings=ws.settings, **kw)
+        return search(session_of(ws), query, scope, **kw)
     finally:
         dense_scope.SCAN_LIMIT = old
 
@@ -66,7 +66,7 @@ def test_scan_answers_like_chromas_filtered_index_and_stays_in_scope(library):
         allowed = set(scope.chapter_ids) if scope.chapter_ids is not None else None
         for query in QUERIES:
             for mode in ("hybrid", "dense"):
-                scan = search(ws, query, scope, k=8, mode=mode, settings=ws.settings)
+                scan = search(session_of(ws), query, scope, k=8, mode=mode)
                 chroma = _through_chroma(ws, query, scope, k=8, mode=mode)
                 assert scan, (query, mode)
                 for h in scan:
@@ -85,14 +85,14 @@ def test_scan_answers_like_chromas_filtered_index_and_stays_in_scope(library):
 def test_scan_reads_only_the_scope(library, monkeypatch):
     ws, (tm, _) = library
     scope = Scope.chapters(tm, [4])
-    qvec = retrieval.question_vector(QUERIES[1], ws.settings)
+    qvec = retrieval.question_vector(QUERIES[1], session_of(ws).settings)
     hits = dense_scope.query(ws, qvec, scope.source_ids, scope.chapter_ids, 40)
     in_chapter = ws.passages_for(chapter_ids=scope.chapter_ids)
     assert hits is not None and {pid for pid, _ in hits} == {p.id for p in in_chapter}
     # a scope larger than the scan limit goes to chroma, with the same answer
     assert dense_scope.query(ws, qvec, [tm.id], None, 8, limit=10) is None
-    scanned = retrieval.dense_search(ws, qvec, [tm.id], None, 8, settings=ws.settings)
-    indexed = vectors.query(ws, qvec, [tm.id], None, 8, settings=ws.settings)
+    scanned = retrieval.dense_search(ws, qvec, [tm.id], None, 8, settings=session_of(ws).settings)
+    indexed = vectors.query(ws, qvec, [tm.id], None, 8, settings=session_of(ws).settings)
     assert [pid for pid, _ in scanned] == [pid for pid, _ in indexed]
     for (_, a), (_, b) in zip(scanned, indexed, strict=True):
         assert a == pytest.approx(b, abs=2e-6)  # float32 sums in another order
@@ -106,9 +106,9 @@ def test_a_passage_without_a_stored_embedding_sends_the_query_to_chroma(library)
         (blob,) = con.execute("SELECT embedding FROM passages WHERE id=?", (first.id,)).fetchone()
     ws.store_embeddings([(first.id, None)])  # type: ignore[list-item]
     try:
-        qvec = retrieval.question_vector(QUERIES[2], ws.settings)
+        qvec = retrieval.question_vector(QUERIES[2], session_of(ws).settings)
         assert dense_scope.query(ws, qvec, scope.source_ids, scope.chapter_ids, 8) is None
-        hits = search(ws, QUERIES[2], scope, k=8, mode="dense", settings=ws.settings)
+        hits = search(session_of(ws), QUERIES[2], scope, k=8, mode="dense")
         assert hits and {h.passage.chapter_id for h in hits} <= set(scope.chapter_ids)
     finally:
         ws.store_embeddings([(first.id, blob)])
@@ -127,10 +127,10 @@ def test_queries_load_saved_bm25_and_never_build_it(library, monkeypatch):
     monkeypatch.setattr(lexical, "_build", no_build)
     for scope in _scopes(books):
         for mode in ("hybrid", "lexical"):
-            assert search(ws, QUERIES[0], scope, k=5, mode=mode, settings=ws.settings) is not None
+            assert search(session_of(ws), QUERIES[0], scope, k=5, mode=mode) is not None
         lexical.term_presence(ws, QUERIES[0], scope.source_ids, scope.chapter_ids)
     loaded = dict(lexical._cache)
-    search(ws, QUERIES[1], Scope.sources(*books), k=5, settings=ws.settings)
+    search(session_of(ws), QUERIES[1], Scope.sources(*books), k=5)
     assert all(lexical._cache[key] is idx for key, idx in loaded.items())  # loaded once
 
 
@@ -138,7 +138,7 @@ def test_a_question_is_embedded_once(library, monkeypatch):
     ws, (tm, _) = library
     retrieval.forget_question_vectors()
     calls = []
-    embedder = retrieval.get_embedder(ws.settings)
+    embedder = retrieval.get_embedder(session_of(ws).settings)
     real = embedder.embed
 
     def counting(texts):
@@ -147,15 +147,11 @@ def test_a_question_is_embedded_once(library, monkeypatch):
 
     monkeypatch.setattr(embedder, "embed", counting)
     question = "how did the time traveller lose the machine"
-    a = search(ws, question, Scope.chapters(tm, [5]), k=5, settings=ws.settings)
-    b = search(ws, question, Scope.chapters(tm, [6, 7]), k=5, settings=ws.settings)
+    a = search(session_of(ws), question, Scope.chapters(tm, [5]), k=5)
+    b = search(session_of(ws), question, Scope.chapters(tm, [6, 7]), k=5)
     search(
-        ws,
-        "  how did the time  traveller lose the machine ",
-        Scope.sources(tm),
-        k=5,
-        settings=ws.settings,
+        session_of(ws), "  how did the time  traveller lose the machine ", Scope.sources(tm), k=5
     )
     assert calls == [[question]] and a and b
-    vec = retrieval.question_vector(question, ws.settings)
+    vec = retrieval.question_vector(question, session_of(ws).settings)
     assert not vec.flags.writeable and np.isclose(np.linalg.norm(vec), 1.0, atol=1e-3)

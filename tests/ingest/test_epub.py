@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from pipelines.ingest import epub, parse_bytes
-from pipelines.settings import Settings
 from pipelines.types import ChapterKind, Source
 from tests.ingest.epub_builder import STORY, make_epub, nav_of
 from tests.sources import ALICE, CHILDRENS_LIT, MOBY_DICK, TIME_MACHINE
@@ -193,7 +192,7 @@ def test_alice_epub2_ncx(alice: Source) -> None:
 
 
 def test_parser_can_be_called_directly() -> None:
-    source = epub.parse(TIME_MACHINE.read_bytes(), TIME_MACHINE.name, settings=Settings())
+    source = epub.parse(TIME_MACHINE.read_bytes(), TIME_MACHINE.name)
     assert source.id == "" and source.format == "epub" and len(source.chapters) == 18
 
 

@@ -15,6 +15,7 @@ from pipelines.podcast.script_doc import validate_script
 from pipelines.types import Scope
 from pipelines.workspace import library
 from pipelines.workspace.store import Workspace
+from tests.sessions import session_of
 from tests.sources import TIME_MACHINE, TULLY
 
 pytestmark = [pytest.mark.slow, pytest.mark.server]
@@ -26,16 +27,14 @@ def ws(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
 
 
 def test_streamed_answer_is_grounded_or_falls_back(ws: Workspace, llama_server_url: str) -> None:
-    book = library.add_file(ws, TIME_MACHINE, settings=ws.settings).source
+    book = library.add_file(session_of(ws), TIME_MACHINE).source
     chapter = next(c for c in book.chapters if c.title == "I")
     llm = OpenAICompatLLM(llama_server_url, "", context_window=2048, timeout_s=120)
     events = list(
         stream_answer(
-            ws,
+            session_of(ws, llm),
             "What was the model machine made of?",
             Scope([book.id], [chapter.id]),
-            llm=llm,
-            settings=ws.settings,
         )
     )
     answer = events[-1].answer
@@ -51,15 +50,13 @@ def test_streamed_answer_is_grounded_or_falls_back(ws: Workspace, llama_server_u
 
 def test_brief_and_script_survive_a_tiny_model(ws: Workspace, llama_server_url: str) -> None:
     llm = OpenAICompatLLM(llama_server_url, "", context_window=2048, timeout_s=120)
-    paper = library.add_file(ws, TULLY, settings=ws.settings).source
-    brief = summarize(ws, paper.id, brief=True, llm=llm, settings=ws.settings)
+    paper = library.add_file(session_of(ws), TULLY).source
+    brief = summarize(session_of(ws, llm), paper.id, brief=True)
     assert brief.text and brief.citations
     assert brief.backend == "openai" or any("failed" in n for n in brief.notes)
-    book = library.add_file(ws, TIME_MACHINE, settings=ws.settings).source
+    book = library.add_file(session_of(ws), TIME_MACHINE).source
     chapter = next(c for c in book.chapters if c.title == "II")
-    script = write_script(
-        ws, PodcastRequest(book.id, [chapter.index], minutes=1), llm=llm, settings=ws.settings
-    )
+    script = write_script(session_of(ws, llm), PodcastRequest(book.id, [chapter.index], minutes=1))
     validate_script(script)
     assert script.settings["backend"] == "openai"
     offline = any("written offline" in n for n in script.settings["notes"])
@@ -74,11 +71,11 @@ def test_every_sentence_of_a_server_answer_is_cited_or_marked(
     from pipelines.answers.qa import NOT_IN_TEXT, answer
     from pipelines.text.sentences import split_sentences
 
-    book = library.add_file(ws, TIME_MACHINE, settings=ws.settings).source
+    book = library.add_file(session_of(ws), TIME_MACHINE).source
     chapter = next(c for c in book.chapters if c.title == "I")
     llm = OpenAICompatLLM(llama_server_url, "", context_window=2048, timeout_s=120)
     scope = Scope([book.id], [chapter.id])
-    result = answer(ws, "What was the model machine made of?", scope, settings=ws.settings, llm=llm)
+    result = answer(session_of(ws, llm), "What was the model machine made of?", scope)
     if result.backend == "openai" and result.supported:
         numbers = {c.number for c in result.citations}
         assert {int(n) for n in re.findall(r"\[(\d+)\]", result.text)} <= numbers
@@ -90,7 +87,5 @@ def test_every_sentence_of_a_server_answer_is_cited_or_marked(
             short = len(bare.split()) < 4 or bare.endswith(("?", ":"))
             assert cited or short or bare in result.unsupported_sentences, sentence
     # abstention is decided before the model is asked, so a tiny model can't break it
-    out = answer(
-        ws, "What is the boiling point of mercury in kelvin?", scope, settings=ws.settings, llm=llm
-    )
+    out = answer(session_of(ws, llm), "What is the boiling point of mercury in kelvin?", scope)
     assert not out.supported and out.text.startswith(NOT_IN_TEXT)

@@ -17,11 +17,11 @@ from pipelines.podcast.material import gather, segments_for
 from pipelines.podcast.request import PodcastRequest
 from pipelines.podcast.script import write_script
 from pipelines.podcast.writers import assisted, extractive
-from pipelines.settings import Settings
 from pipelines.testing.scripted_llm import ScriptedLLM
 from pipelines.types import Source
 from pipelines.workspace import library
 from pipelines.workspace.store import Workspace
+from tests.sessions import session_of
 from tests.sources import SHARED_SOURCES, TIME_MACHINE
 
 pytestmark = pytest.mark.slow
@@ -31,7 +31,7 @@ POINTS = Path(__file__).resolve().parents[2] / "eval" / "podcast"
 @pytest.fixture(scope="module")
 def book(tmp_path_factory: pytest.TempPathFactory) -> tuple[Workspace, Source]:
     ws = Workspace(tmp_path_factory.mktemp("assisted-home"))
-    return ws, library.add_file(ws, TIME_MACHINE, settings=ws.settings).source
+    return ws, library.add_file(session_of(ws), TIME_MACHINE).source
 
 
 def _material(ws: Workspace, source: Source, minutes: float):
@@ -93,15 +93,14 @@ def fairy_tale(tmp_path_factory: pytest.TempPathFactory):
     kp = pe.load_key_points(POINTS / "emperors-new-clothes.json")
     home = tmp_path_factory.mktemp("tale-home")
     ws = Workspace(home)
-    source = library.add_file(ws, SHARED_SOURCES / kp.doc, settings=ws.settings).source
+    source = library.add_file(session_of(ws), SHARED_SOURCES / kp.doc).source
     chapter = next(c for c in source.chapters if kp.chapter.lower() in c.title.lower())
     return ws, source, chapter, kp
 
 
 def _write(ws: Workspace, source: Source, chapter, **podcast):
-    settings = Settings(home=ws.home, podcast=podcast)
     request = PodcastRequest(source.id, [chapter.index], minutes=3)
-    return write_script(ws, request, settings=settings)
+    return write_script(session_of(ws, podcast=podcast), request)
 
 
 @needs_model

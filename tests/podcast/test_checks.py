@@ -1,11 +1,9 @@
-"""Lines a listener must never hear, and model replies parsed into checked turns."""
+"""Lines a listener must never hear."""
 
 from __future__ import annotations
 
 from pipelines.podcast.checks import dangles, line_problem
-from pipelines.podcast.writers.llm_turns import checked, parse_dialogue
 from pipelines.text.prose import non_prose_reason, speakable
-from pipelines.types import Passage
 
 
 def test_references_tables_and_captions_are_not_prose() -> None:
@@ -48,24 +46,3 @@ def test_a_line_opening_on_an_unplaced_pronoun_dangles() -> None:
     assert not dangles("He sold Buck to a stranger.", "Wait, who's Manuel?")
     assert not dangles("Manuel sold Buck.", "")
     assert line_problem("Devil's advocate [12] says so.", "") == "unspeakable"
-
-
-def _passage(text: str) -> Passage:
-    return Passage("p1", "s", "c", 1, text, 0, len(text))
-
-
-def test_plain_dialogue_is_parsed_and_unfaithful_lines_are_left_out() -> None:
-    passage = _passage("Manuel sold Buck to a stranger for a hundred dollars in 1897.")
-    reply = (
-        "<think>plan</think>\n**Ada:** Manuel sold Buck to a stranger. [P1]\n"
-        "Ben: For how much?\n"
-        "Ada: A hundred dollars, in 1897 [P1]\n"
-        "Ben: And then Thornton saved him in 1903.\n"
-        "Narrator: ignored"
-    )
-    turns = parse_dialogue(reply, {"P1": passage}, ("Ada", "Ben"), 1)
-    assert [t.speaker for t in turns] == ["Ada", "Ben", "Ada", "Ben"]
-    assert turns[0].text == "Manuel sold Buck to a stranger." and turns[0].passage_ids == ["p1"]
-    result = checked(turns, [passage], "Ada Ben")
-    assert [t.text for t in result.turns][-1] == "A hundred dollars, in 1897"
-    assert len(result.rejected) == 1 and "not in the text" in result.rejected[0][0]

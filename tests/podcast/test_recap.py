@@ -40,10 +40,9 @@ def test_a_papers_recap_is_mostly_what_it_found() -> None:
     """Tully et al.'s recap once gave two lines of background and the method before one
     finding ('the summary lists background, not findings', a blind reader)."""
     from pipelines.ingest.pdf import parse as parse_pdf
-    from pipelines.settings import Settings
     from tests.sources import TULLY
 
-    source = parse_pdf(TULLY.read_bytes(), TULLY.name, settings=Settings())
+    source = parse_pdf(TULLY.read_bytes(), TULLY.name)
     passages = [p for p in chunk_source(source) if p.chapter_index in _body(source)]
     found = digest(passages, limit=30, is_paper=True)
     told = found.in_order()

@@ -24,10 +24,12 @@ from pipelines.podcast.tts.espeak import EspeakEngine
 from pipelines.podcast.tts.openai_tts import OpenAISpeechEngine
 from pipelines.podcast.tts.piper_engine import PiperEngine
 from pipelines.podcast.tts.registry import get_tts
+from pipelines.session import Session
 from pipelines.settings import Settings, TTSSettings
 from pipelines.types import Script, count_words
 from pipelines.workspace import library
 from pipelines.workspace.store import Workspace
+from tests.sessions import session_of
 from tests.sources import TIME_MACHINE
 
 pytestmark = pytest.mark.slow
@@ -36,10 +38,10 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def studio(tmp_path_factory: pytest.TempPathFactory):
     ws = Workspace(tmp_path_factory.mktemp("render-home"))
-    source = library.add_file(ws, TIME_MACHINE, settings=ws.settings).source
+    source = library.add_file(session_of(ws), TIME_MACHINE).source
     chapter = next(c.index for c in source.chapters if c.title == "II")
-    script = write_script(ws, PodcastRequest(source.id, [chapter], minutes=1), settings=ws.settings)
-    episode = render_episode(ws, script, settings=ws.settings)
+    script = write_script(session_of(ws), PodcastRequest(source.id, [chapter], minutes=1))
+    episode = render_episode(session_of(ws), script)
     return ws, script, episode
 
 
@@ -112,7 +114,7 @@ def test_chapter_marks_and_transcript_follow_the_segments(studio) -> None:
 def test_editing_one_turn_revoices_exactly_that_turn(studio) -> None:
     ws, script, episode = studio
     edited = edit_turn(script, 2, text=script.turns[2].text + " Remarkable.")
-    again = render_episode(ws, edited, episode_id=episode.id, settings=ws.settings)
+    again = render_episode(session_of(ws), edited, episode_id=episode.id)
     assert again.settings["synthesized_turns"] == 1
     assert again.settings["cached_turns"] == len(script.turns) - 1
     assert again.id == episode.id and len(list_episodes(ws)) == 1
@@ -135,7 +137,7 @@ def test_changing_host_b_voice_revoices_only_host_b(studio) -> None:
 
     episodes.voices_for_hosts = lower_b
     try:
-        again = render_episode(ws, script, settings=settings, episode_id="voice-change")
+        again = render_episode(Session.of(settings), script, episode_id="voice-change")
     finally:
         episodes.voices_for_hosts = original
     assert again.settings["synthesized_turns"] == b_turns
@@ -144,10 +146,10 @@ def test_changing_host_b_voice_revoices_only_host_b(studio) -> None:
 
 
 def test_edge_offline_falls_back_to_piper_with_a_note(tmp_path: Path) -> None:
-    ws = Workspace(
-        tmp_path / "home",
-        settings=Settings(home=tmp_path / "home", tts=TTSSettings(engine="edge", edge_timeout_s=5)),
+    session = Session.of(
+        Settings(home=tmp_path / "home", tts=TTSSettings(engine="edge", edge_timeout_s=5))
     )
+    ws = session.workspace
     script = Script(title="Edge test", hosts=[], turns=[], segments=["Introduction"])
     from pipelines.types import Host, Turn
 
@@ -156,7 +158,7 @@ def test_edge_offline_falls_back_to_piper_with_a_note(tmp_path: Path) -> None:
         Turn("Ada", "Hello and welcome.", [], 0),
         Turn("Ben", "Glad to be here.", [], 0),
     ]
-    episode = render_episode(ws, script, settings=ws.settings)
+    episode = render_episode(session, script)
     assert any("offline piper voices" in n for n in episode.settings["render_notes"])
     assert episode.duration_s > 1
     leftovers = [p for p in Path(ws.home).rglob("*") if p.is_file() and p.stat().st_size == 0]
@@ -232,7 +234,7 @@ def test_each_segment_is_playable_as_soon_as_it_is_voiced(studio, tmp_path: Path
     from pipelines.podcast.tts.registry import voices_for_hosts
 
     ws, script, _ = studio
-    tts = get_tts(ws.settings.tts)
+    tts = get_tts(session_of(ws).settings.tts)
     ready: list[tuple[int, Path]] = []
     stages: list[str] = []
     result = render_script(
@@ -240,7 +242,11 @@ def test_each_segment_is_playable_as_soon_as_it_is_voiced(studio, tmp_path: Path
         tmp_path / "out",
         tts=tts,
         voices=dict(
-            zip([h.name for h in script.hosts], voices_for_hosts(tts, ws.settings.tts), strict=True)
+            zip(
+                [h.name for h in script.hosts],
+                voices_for_hosts(tts, session_of(ws).settings.tts),
+                strict=True,
+            )
         ),
         cache_dir=ws.cache_dir / "tts",
         progress=lambda stage, done, total: stages.append(stage),

@@ -10,11 +10,11 @@ import pytest
 from pipelines.podcast.request import PodcastRequest
 from pipelines.podcast.script import write_script, write_series
 from pipelines.podcast.script_doc import longest_monologue, validate_script
-from pipelines.testing.scripted_llm import ScriptedLLM
 from pipelines.text.digest import without_dash_aside
 from pipelines.types import Source, count_words
 from pipelines.workspace import library
 from pipelines.workspace.store import Workspace
+from tests.sessions import session_of
 from tests.sources import TIME_MACHINE, TRACEMONKEY, TULLY
 
 pytestmark = pytest.mark.slow
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def book(tmp_path_factory: pytest.TempPathFactory) -> tuple[Workspace, Source]:
     ws = Workspace(tmp_path_factory.mktemp("podcast-home"))
-    return ws, library.add_file(ws, TIME_MACHINE, settings=ws.settings).source
+    return ws, library.add_file(session_of(ws), TIME_MACHINE).source
 
 
 def _index(source: Source, title: str) -> int:
@@ -34,9 +34,7 @@ def _index(source: Source, title: str) -> int:
 def test_deep_dive_lands_within_15_percent_of_the_word_budget(book, minutes) -> None:
     ws, source = book
     chapters = [_index(source, "III"), _index(source, "IV")]
-    script = write_script(
-        ws, PodcastRequest(source.id, chapters, minutes=minutes), settings=ws.settings
-    )
+    script = write_script(session_of(ws), PodcastRequest(source.id, chapters, minutes=minutes))
     budget = minutes * 150
     assert abs(script.word_count - budget) <= 0.15 * budget, script.word_count
     validate_script(script)
@@ -66,9 +64,8 @@ FRAMING |= {
 def test_script_is_grounded_and_never_repeats_a_line(book) -> None:
     ws, source = book
     script = write_script(
-        ws,
+        session_of(ws),
         PodcastRequest(source.id, [_index(source, "I")], minutes=4, hosts=("Maya", "Theo")),
-        settings=ws.settings,
     )
     assert "The Time Machine" in script.turns[0].text and "chapter one" in script.turns[0].text
     passages = ws.get_passages([pid for t in script.turns for pid in t.passage_ids])
@@ -90,9 +87,7 @@ def test_script_is_grounded_and_never_repeats_a_line(book) -> None:
 def test_brief_is_one_host_under_two_minutes(book) -> None:
     ws, source = book
     script = write_script(
-        ws,
-        PodcastRequest(source.id, [_index(source, "II")], minutes=5, format="brief"),
-        settings=ws.settings,
+        session_of(ws), PodcastRequest(source.id, [_index(source, "II")], minutes=5, format="brief")
     )
     assert {t.speaker for t in script.turns} == {"Ada"} and len(script.hosts) == 1
     assert script.word_count <= 2 * 150 * 1.15
@@ -102,11 +97,10 @@ def test_brief_is_one_host_under_two_minutes(book) -> None:
 def test_focus_steers_the_sentences(book) -> None:
     ws, source = book
     chapter = [_index(source, "I")]
-    plain = write_script(ws, PodcastRequest(source.id, chapter, minutes=3), settings=ws.settings)
+    plain = write_script(session_of(ws), PodcastRequest(source.id, chapter, minutes=3))
     focused = write_script(
-        ws,
+        session_of(ws),
         PodcastRequest(source.id, chapter, minutes=3, focus="dimensions of space and time"),
-        settings=ws.settings,
     )
 
     def mentions(script):
@@ -119,9 +113,8 @@ def test_focus_steers_the_sentences(book) -> None:
 def test_series_opens_with_last_time(book) -> None:
     ws, source = book
     scripts = write_series(
-        ws,
+        session_of(ws),
         PodcastRequest(source.id, [_index(source, "I"), _index(source, "II")], minutes=2),
-        settings=ws.settings,
     )
     assert len(scripts) == 2
     assert "Last time" not in scripts[0].turns[0].text
@@ -131,9 +124,8 @@ def test_series_opens_with_last_time(book) -> None:
 def test_settings_snapshot_is_kept(book) -> None:
     ws, source = book
     script = write_script(
-        ws,
+        session_of(ws),
         PodcastRequest(source.id, [_index(source, "II")], minutes=2, format="debate"),
-        settings=ws.settings,
     )
     snapshot = json.loads(json.dumps(script.settings))
     assert (
@@ -143,69 +135,10 @@ def test_settings_snapshot_is_kept(book) -> None:
     )
 
 
-def test_llm_garbage_falls_back_to_the_offline_script(book) -> None:
-    ws, source = book
-    llm = ScriptedLLM(default="<think>hmm</think> Sure! Here is a podcast: Ada says hi")
-    script = write_script(
-        ws,
-        PodcastRequest(source.id, [_index(source, "II")], minutes=2),
-        llm=llm,
-        settings=ws.settings,
-    )
-    validate_script(script)
-    assert any("written offline" in n for n in script.settings["notes"])
-    assert len(llm.calls) == 4  # outline + its retry, dialogue + its retry, then fall back
-
-
-def test_llm_script_keeps_passage_ids_and_alternates(book) -> None:
-    ws, source = book
-
-    def outline(messages):
-        assert "plan a podcast" in messages[0].content
-        segment = {"title": "Dinner and the return", "points": ["the guests", "the story"]}
-        return json.dumps({"segments": [segment]})
-
-    def reply(messages):
-        assert "Dinner and the return" in messages[0].content  # the outline steers it
-        return json.dumps(
-            {
-                "turns": [
-                    {
-                        "speaker": "Ada",
-                        "text": "Welcome! Today we read chapter two of The Time Machine. " * 3,
-                        "keys": ["P1"],
-                    },
-                    {
-                        "speaker": "Ben",
-                        "text": "What happens at dinner, and who is there? " * 3,
-                        "keys": ["P2"],
-                    },
-                    {
-                        "speaker": "Ada",
-                        "text": "The guests gather and the Time Traveller arrives late and dusty. "
-                        * 3,
-                        "keys": ["P2", "P9"],
-                    },
-                ]
-            }
-        )
-
-    script = write_script(
-        ws,
-        PodcastRequest(source.id, [_index(source, "II")], minutes=1),
-        llm=ScriptedLLM().enqueue(outline, reply),
-        settings=ws.settings,
-    )
-    assert script.settings["notes"] == []
-    assert all(t.passage_ids for t in script.turns)
-    assert [t.speaker for t in script.turns[:3]] == ["Ada", "Ben", "Ada"]
-    assert script.segments == ["Introduction", "Dinner and the return"]
-
-
 def test_a_paper_gets_an_episode_too(tmp_path) -> None:
     ws = Workspace(tmp_path / "home")
-    paper = library.add_file(ws, TULLY, settings=ws.settings).source
-    script = write_script(ws, PodcastRequest(paper.id, None, minutes=3), settings=ws.settings)
+    paper = library.add_file(session_of(ws), TULLY).source
+    script = write_script(session_of(ws), PodcastRequest(paper.id, None, minutes=3))
     assert abs(script.word_count - 450) <= 0.15 * 450
     assert count_words(script.turns[0].text) < 60
 
@@ -214,8 +147,8 @@ def test_another_studys_finding_is_not_told_as_the_papers_own(tmp_path) -> None:
     """Tully et al. cite a dose-response result from earlier work ("[25]"); a blind reader
     heard it presented as the paper's own finding, after 'What do the numbers say…?'."""
     ws = Workspace(tmp_path / "home")
-    paper = library.add_file(ws, TULLY, settings=ws.settings).source
-    script = write_script(ws, PodcastRequest(paper.id, None, minutes=5), settings=ws.settings)
+    paper = library.add_file(session_of(ws), TULLY).source
+    script = write_script(session_of(ws), PodcastRequest(paper.id, None, minutes=5))
     spoken = " ".join(t.text for t in script.turns)
     assert "Here are the findings." in spoken
     assert "dose-response" not in spoken
@@ -224,8 +157,8 @@ def test_another_studys_finding_is_not_told_as_the_papers_own(tmp_path) -> None:
 def test_host_b_never_speaks_twice_in_a_row_on_a_paper(tmp_path) -> None:
     """TraceMonkey's 'idea' part once lost host A's line, and host B asked, then nodded."""
     ws = Workspace(tmp_path / "home")
-    paper = library.add_file(ws, TRACEMONKEY, settings=ws.settings).source
-    script = write_script(ws, PodcastRequest(paper.id, None, minutes=5), settings=ws.settings)
+    paper = library.add_file(session_of(ws), TRACEMONKEY).source
+    script = write_script(session_of(ws), PodcastRequest(paper.id, None, minutes=5))
     speakers = [t.speaker for t in script.turns]
     assert speakers.count("Ben") >= 6
     doubled = [i for i in range(1, len(speakers)) if speakers[i] == speakers[i - 1] == "Ben"]
@@ -264,7 +197,7 @@ def test_a_chapter_episode_starts_where_the_chapter_starts_and_drops_dash_asides
     particular, were very sore—I carefully lowered her")."""
     ws, source = book
     script = write_script(
-        ws, PodcastRequest(source.id, [_index(source, "VII")], minutes=5), settings=ws.settings
+        session_of(ws), PodcastRequest(source.id, [_index(source, "VII")], minutes=5)
     )
     first_content = next(t for t in script.turns if t.passage_ids and t.speaker == "Ada")
     assert "hope of ultimate escape" in first_content.text

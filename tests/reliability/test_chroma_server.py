@@ -14,10 +14,10 @@ import pytest
 from pipelines.answers.qa import answer
 from pipelines.errors import BackendError
 from pipelines.index import search, vectors
+from pipelines.session import Session
 from pipelines.settings import Settings
 from pipelines.types import Scope
 from pipelines.workspace import library
-from pipelines.workspace.store import Workspace
 from tests.llm.llama_server import free_port
 from tests.sources import ALICE, TIME_MACHINE
 
@@ -53,42 +53,37 @@ def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     vectors.forget_clients()
 
 
-def _workspace(home: Path, url: str) -> Workspace:
-    return Workspace(home, settings=Settings(home=home, vector_url=url))
+def _session(home: Path, url: str) -> Session:
+    return Session.of(Settings(home=home, vector_url=url))
 
 
 def test_retrieval_and_answers_against_the_server(tmp_path: Path, chroma_url: str) -> None:
-    ws = _workspace(tmp_path / "a", chroma_url)
-    book = library.add_file(ws, TIME_MACHINE, settings=ws.settings).source
+    session = _session(tmp_path / "a", chroma_url)
+    ws = session.workspace
+    book = library.add_file(session, TIME_MACHINE).source
     assert not list((ws.vectors_dir).iterdir())  # nothing on local disk: it is on the server
     first = next(c for c in book.chapters if c.title == "I")
-    hits = search(
-        ws, "model machine ivory", Scope([book.id], [first.id]), k=5, settings=ws.settings
-    )
+    hits = search(session, "model machine ivory", Scope([book.id], [first.id]), k=5)
     assert hits and all(h.passage.chapter_id == first.id for h in hits)
-    result = answer(
-        ws,
-        "What was the model machine made of?",
-        Scope([book.id], [first.id]),
-        settings=ws.settings,
-    )
+    result = answer(session, "What was the model machine made of?", Scope([book.id], [first.id]))
     assert result.supported and "ivory" in result.text and result.citations
 
     # a second workspace on the same server has its own collection
-    other = _workspace(tmp_path / "b", chroma_url)
-    library.add_file(other, TIME_MACHINE, settings=other.settings)
-    library.add_file(other, ALICE, settings=other.settings)
-    library.remove_source(
-        other, book.id, settings=other.settings
-    )  # removing it there keeps it here
-    assert search(ws, "model machine ivory", Scope([book.id]), k=3, settings=ws.settings)
-    assert vectors.count(ws, settings=ws.settings) == len(ws.passages_for(source_ids=[book.id]))
-    library.remove_source(ws, book.id, settings=ws.settings)
-    assert vectors.count(ws, settings=ws.settings) == 0
+    other = _session(tmp_path / "b", chroma_url)
+    library.add_file(other, TIME_MACHINE)
+    library.add_file(other, ALICE)
+    library.remove_source(other, book.id)  # removing it there keeps it here
+    assert search(session, "model machine ivory", Scope([book.id]), k=3)
+    assert vectors.count(ws, settings=session.settings) == len(
+        ws.passages_for(source_ids=[book.id])
+    )
+    library.remove_source(session, book.id)
+    assert vectors.count(ws, settings=session.settings) == 0
 
 
 def test_server_down_is_a_clear_message(tmp_path: Path) -> None:
     url = f"http://127.0.0.1:{free_port()}"
-    ws = _workspace(tmp_path / "home", url)
+    session = _session(tmp_path / "home", url)
+    ws = session.workspace
     with pytest.raises(BackendError, match="FOLIO_VECTOR_URL"):
-        vectors.count(ws, settings=ws.settings)
+        vectors.count(ws, settings=session.settings)

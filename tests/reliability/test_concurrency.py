@@ -15,6 +15,7 @@ from pipelines.index import search
 from pipelines.types import Scope
 from pipelines.workspace import library, notebook
 from pipelines.workspace.store import Workspace
+from tests.sessions import session_of
 from tests.sources import ALICE, TIME_MACHINE
 
 pytestmark = pytest.mark.slow
@@ -41,13 +42,13 @@ def test_two_cli_ingests_of_one_file_make_one_source(tmp_path: Path) -> None:
     ws = Workspace(home)
     assert [s.title for s in ws.list_sources()] == ["The Time Machine"]
     source = ws.list_sources()[0]
-    assert search(ws, "model machine ivory", Scope([source.id]), k=3, settings=ws.settings)
+    assert search(session_of(ws), "model machine ivory", Scope([source.id]), k=3)
 
 
 def test_app_keeps_writing_and_searching_while_the_cli_ingests(tmp_path: Path) -> None:
     home = tmp_path / "home"
     ws = Workspace(home)
-    alice = library.add_file(ws, ALICE, settings=ws.settings).source
+    alice = library.add_file(session_of(ws), ALICE).source
     errors: list[BaseException] = []
     stop = threading.Event()
 
@@ -56,7 +57,7 @@ def test_app_keeps_writing_and_searching_while_the_cli_ingests(tmp_path: Path) -
         try:
             while not stop.is_set():
                 notebook.save_note(ws, "alice", f"note {n}", "body")
-                assert search(ws, "rabbit hole", Scope([alice.id]), k=3, settings=ws.settings)
+                assert search(session_of(ws), "rabbit hole", Scope([alice.id]), k=3)
                 n += 1
         except BaseException as exc:  # reported by the assertion below
             errors.append(exc)
@@ -72,5 +73,5 @@ def test_app_keeps_writing_and_searching_while_the_cli_ingests(tmp_path: Path) -
     assert notebook.notes(ws, "alice")
     # the app process finds the book the CLI added, through its own (reopened) index
     book = next(s for s in ws.list_sources() if s.title == "The Time Machine")
-    hits = search(ws, "model machine ivory", Scope([book.id]), k=3, settings=ws.settings)
+    hits = search(session_of(ws), "model machine ivory", Scope([book.id]), k=3)
     assert hits and hits[0].passage.source_id == book.id

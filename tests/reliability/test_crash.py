@@ -23,6 +23,7 @@ from pipelines.index.indexing import finish_interrupted, vector_progress, vector
 from pipelines.types import Scope
 from pipelines.workspace import library, notebook
 from pipelines.workspace.store import Workspace
+from tests.sessions import session_of
 from tests.sources import ALICE, TIME_MACHINE
 
 pytestmark = pytest.mark.slow
@@ -58,18 +59,18 @@ def _check_consistent(home: Path) -> None:
     ws = Workspace(home)  # opens (and migrates) whatever the crash left
     # a damaged vector index is probed in a child process and rebuilt from the stored
     # embeddings; interrupted sources are finished (no live indexer is left after a kill)
-    finish_interrupted(ws, settings=ws.settings)
+    finish_interrupted(ws, settings=session_of(ws).settings)
     for source in ws.list_sources():
         full = ws.get_source(source.id)
         assert full.chapters, "a source without chapters survived a crash"
         passages = ws.passages_for(source_ids=[source.id])
         assert passages, "a source without passages survived"
-        hits = search(ws, "the", Scope([source.id]), k=3, settings=ws.settings)
+        hits = search(session_of(ws), "the", Scope([source.id]), k=3)
         assert hits and all(h.passage.source_id == source.id for h in hits)
         assert source.id not in ws.unindexed_source_ids()
         assert vectors_complete(ws, source.id)
         assert vector_progress(ws, source.id) == (len(passages), len(passages))
-        assert vectors.ids_for_source(ws, source.id, settings=ws.settings) == {
+        assert vectors.ids_for_source(ws, source.id, settings=session_of(ws).settings) == {
             p.id for p in passages
         }
     assert not list((home / "episodes").rglob("*.mp3.part")), "a half MP3 was left behind"
@@ -105,14 +106,14 @@ def _remove_all_but_the_time_machine(home: Path) -> None:
     ws = Workspace(home)
     for source in ws.list_sources():
         if source.id != ws.resolve_source("time machine").id:
-            library.remove_source(ws, source.id, settings=ws.settings)
+            library.remove_source(session_of(ws), source.id)
 
 
 def test_random_kills_across_ingest_index_and_render(tmp_path: Path) -> None:
     rng = random.Random(SEED)
     home = tmp_path / "home"
     ws = Workspace(home)
-    assert library.add_file(ws, TIME_MACHINE, settings=ws.settings).created
+    assert library.add_file(session_of(ws), TIME_MACHINE).created
     script = _script(home, tmp_path / "drafts")
     full = {"ingest": _timed(home, "ingest", str(ALICE))}
     _remove_all_but_the_time_machine(home)
@@ -156,7 +157,7 @@ def test_a_damaged_vector_index_is_rebuilt_from_stored_embeddings(tmp_path: Path
     an index that fails that check is rebuilt from SQLite without embedding anything."""
     home = tmp_path / "home"
     ws = Workspace(home)
-    source = library.add_file(ws, TIME_MACHINE, settings=ws.settings).source
+    source = library.add_file(session_of(ws), TIME_MACHINE).source
     vectors.forget_clients(ws)
     for f in ws.vectors_dir.rglob("*"):  # worse than what a SIGKILL mid-persist leaves
         if f.is_file():
@@ -164,11 +165,12 @@ def test_a_damaged_vector_index_is_rebuilt_from_stored_embeddings(tmp_path: Path
     (ws.home / "locks" / "vector-writer-999999999").write_text("999999999 1")
     code = (
         "import sys; from pipelines.workspace.store import Workspace;"
+        "from tests.sessions import session_of;"
         "from pipelines.index import search; from pipelines.types import Scope;"
         "from pipelines.index.embedder import get_embedder;"
-        f"ws = Workspace({str(home)!r}); emb = get_embedder(ws.settings); calls = [];"
+        f"ws = Workspace({str(home)!r}); emb = get_embedder(session_of(ws).settings); calls = [];"
         "embed = emb.embed; emb.embed = lambda t: (calls.append(len(t)), embed(t))[1];"
-        f"hits = search(ws, 'time traveller', Scope([{source.id!r}]), k=3, settings=ws.settings);"
+        f"hits = search(session_of(ws), 'time traveller', Scope([{source.id!r}]), k=3);"
         "from pipelines.index import vectors as v;"
         "print(len(hits), max(calls), len(v.rebuilt))"  # only the query was embedded
     )

@@ -17,6 +17,7 @@ from pipelines.errors import FolioError, IngestError, LimitError
 from pipelines.settings import IngestSettings, Settings
 from pipelines.workspace import library
 from pipelines.workspace.store import Workspace
+from tests.sessions import session_of
 from tests.sources import TRACEMONKEY
 
 
@@ -67,7 +68,7 @@ def test_cyclic_outline_is_not_fatal(workspace: Workspace) -> None:
     second = writer.add_outline_item("Two", 2)
     second.get_object()[NameObject("/Next")] = first  # a loop in the outline
     first.get_object()[NameObject("/Prev")] = second
-    result = library.add_bytes(workspace, _bytes(writer), "loop.pdf", settings=workspace.settings)
+    result = library.add_bytes(session_of(workspace), _bytes(writer), "loop.pdf")
     assert result.source.page_count == 4 and result.source.chapters
 
 
@@ -79,9 +80,7 @@ def test_cyclic_page_tree_gets_a_clear_error_and_changes_nothing(workspace: Work
     pages[NameObject("/Count")] = NumberObject(3)
     before = _snapshot(workspace)
     try:
-        result = library.add_bytes(
-            workspace, _bytes(writer), "tree.pdf", settings=workspace.settings
-        )
+        result = library.add_bytes(session_of(workspace), _bytes(writer), "tree.pdf")
     except FolioError as exc:
         assert "tree.pdf" in str(exc)
         assert _snapshot(workspace) == before
@@ -127,7 +126,7 @@ def test_two_thousand_pages_stream_with_bounded_memory(tmp_path: Path) -> None:
     ],
 )
 def test_odd_encodings_read_as_text(workspace: Workspace, data: bytes, expected: str) -> None:
-    source = library.add_bytes(workspace, data, "odd.txt", settings=workspace.settings).source
+    source = library.add_bytes(session_of(workspace), data, "odd.txt").source
     text = " ".join(c.text for c in source.chapters)
     assert expected in text and "\x00" not in text
 
@@ -144,7 +143,7 @@ def test_odd_encodings_read_as_text(workspace: Workspace, data: bytes, expected:
 )
 def test_file_names_are_cleaned_and_blobs_stay_inside(workspace: Workspace, name: str) -> None:
     source = library.add_bytes(
-        workspace, f"Some text for {name!r} to hold.".encode(), name, settings=workspace.settings
+        session_of(workspace), f"Some text for {name!r} to hold.".encode(), name
     ).source
     assert "/" not in source.file_name and "\\" not in source.file_name
     assert all(ch.isprintable() for ch in source.file_name)
@@ -163,7 +162,7 @@ def test_broken_files_change_nothing(workspace: Workspace, tmp_path: Path) -> No
     }
     for name, data in cases.items():
         try:
-            library.add_bytes(workspace, data, name, settings=workspace.settings)
+            library.add_bytes(session_of(workspace), data, name)
         except IngestError as exc:
             assert name in str(exc)
     counts, _ = _snapshot(workspace)
@@ -199,9 +198,7 @@ def test_epub_scripts_and_styles_never_reach_the_text(workspace: Workspace) -> N
             "OEBPS/c1.xhtml",
             '<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><head><style>body{display:none}</style><script>alert("head")</script></head><body><h1>Chapter</h1><p onclick="steal()">Plain words here.<script>alert("x")</script></p><a href="javascript:alert(2)">a link</a><img src="x" onerror="alert(3)"/></body></html>',
         )
-    source = library.add_bytes(
-        workspace, buffer.getvalue(), "hostile.epub", settings=workspace.settings
-    ).source
+    source = library.add_bytes(session_of(workspace), buffer.getvalue(), "hostile.epub").source
     text = " ".join(c.text for c in source.chapters)
     assert "Plain words here." in text
     for bad in ("alert", "display:none", "steal", "javascript"):

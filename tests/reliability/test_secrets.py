@@ -16,6 +16,7 @@ from pipelines.types import Scope
 from pipelines.workspace import library, notebook
 from pipelines.workspace.store import Workspace
 from tests.llm.llama_server import free_port
+from tests.sessions import session_of
 from tests.sources import ALICE
 
 SECRET = "sk-test-0123456789abcdef"
@@ -37,11 +38,11 @@ def test_a_failing_server_with_a_key_leaks_it_nowhere(
     )
     assert SECRET not in repr(llm) and SECRET not in llm.describe()
     ws = Workspace(tmp_path / "home")
-    source = library.add_file(ws, ALICE, settings=ws.settings).source
+    source = library.add_file(session_of(ws), ALICE).source
     caplog.set_level(logging.DEBUG)
-    result = answer(ws, "What did Alice follow?", Scope([source.id]), llm=llm, settings=ws.settings)
+    result = answer(session_of(ws, llm), "What did Alice follow?", Scope([source.id]))
     notebook.record_exchange(ws, "alice", result)
-    summary = summarize(ws, source.id, llm=llm, settings=ws.settings)
+    summary = summarize(session_of(ws, llm), source.id)
     assert result.notes and SECRET not in " ".join(result.notes + summary.notes)
     assert SECRET not in caplog.text
     for path in ws.home.rglob("*"):

@@ -17,6 +17,7 @@ from pipelines.types import Scope
 from pipelines.workspace import library, notebook
 from pipelines.workspace.archive import ArchiveError, export_workspace, import_workspace
 from pipelines.workspace.store import Workspace
+from tests.sessions import session_of
 from tests.sources import ALICE, TULLY
 
 pytestmark = pytest.mark.slow
@@ -24,36 +25,30 @@ pytestmark = pytest.mark.slow
 
 def test_round_trip_into_a_fresh_and_into_a_used_workspace(tmp_path: Path) -> None:
     old = Workspace(tmp_path / "old")
-    alice = library.add_file(old, ALICE, settings=old.settings).source
+    alice = library.add_file(session_of(old), ALICE).source
     notebook.save_note(old, "alice", "Rabbit", "He had a watch.")
     chapter = next(c for c in alice.chapters if c.kind == "chapter")
-    script = write_script(
-        old, PodcastRequest(alice.id, [chapter.index], minutes=0.5), settings=old.settings
-    )
-    render_episode(old, script, settings=old.settings)
+    script = write_script(session_of(old), PodcastRequest(alice.id, [chapter.index], minutes=0.5))
+    render_episode(session_of(old), script)
     archive = tmp_path / "folio.tar.gz"
     manifest = export_workspace(old, archive)
     assert manifest["counts"]["sources"] == 1 and not list((tmp_path).glob("*.partial"))
 
     new = Workspace(tmp_path / "new")
-    added = import_workspace(new, archive, settings=new.settings)
+    added = import_workspace(session_of(new), archive)
     assert added["sources"] == 1 and added["notes"] == 1 and added["episodes"] == 1
     source = new.get_source(alice.id)
     assert len(source.chapters) == len(alice.chapters)
     assert new.blob_path(source.id, source.file_name).read_bytes() == ALICE.read_bytes()
-    assert search(
-        new, "white rabbit watch", Scope([alice.id]), k=3, settings=new.settings
-    )  # vectors rebuilt
+    assert search(session_of(new), "white rabbit watch", Scope([alice.id]), k=3)  # vectors rebuilt
     episode = list_episodes(new)[0]
     assert Path(episode.audio_path).is_file() and str(new.home) in episode.audio_path
 
     used = Workspace(tmp_path / "used")
-    library.add_file(used, TULLY, settings=used.settings)
+    library.add_file(session_of(used), TULLY)
     notebook.save_note(used, "mine", "Keep me", "already here")
-    import_workspace(used, archive, settings=used.settings)
-    again = import_workspace(
-        used, archive, settings=used.settings
-    )  # importing twice duplicates nothing
+    import_workspace(session_of(used), archive)
+    again = import_workspace(session_of(used), archive)  # importing twice duplicates nothing
     assert again == {"sources": 0, "notes": 0, "chats": 0, "episodes": 0}
     assert len(used.list_sources()) == 2 and len(notebook.notes(used)) == 2
 
@@ -82,9 +77,9 @@ def test_hostile_archives_are_refused_and_change_nothing(
     bad = tmp_path / "bad.tar.gz"
     bad.write_bytes(_tar_with(name, link=link))
     with pytest.raises(ArchiveError, match="not imported"):
-        import_workspace(ws, bad, settings=ws.settings)
+        import_workspace(session_of(ws), bad)
     assert ws.list_sources() == [] and not (tmp_path / "escape.txt").exists()
     junk = tmp_path / "junk.tar.gz"
     junk.write_bytes(b"not an archive")
     with pytest.raises(ArchiveError, match="not a Folio archive"):
-        import_workspace(ws, junk, settings=ws.settings)
+        import_workspace(session_of(ws), junk)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pipelines.errors import FolioError
-from pipelines.settings import Settings
+from pipelines.session import Session
 from pipelines.workspace import library
 from pipelines.workspace.jobs import Report
 from pipelines.workspace.store import Workspace
@@ -13,9 +13,7 @@ from workspace_app import resources
 from workspace_app.components import jobs as job_ui
 
 
-def _add_files(
-    ws: Workspace, files: list[tuple[str, bytes]], settings: Settings, report: Report
-) -> dict[str, Any]:
+def _add_files(session: Session, files: list[tuple[str, bytes]], report: Report) -> dict[str, Any]:
     results = []
     for n, (name, data) in enumerate(files):
         report(f"adding {name}", n, len(files))
@@ -24,7 +22,7 @@ def _add_files(
             report(f"indexing {name}", done, total)
 
         try:
-            added = library.add_bytes(ws, data, name, settings=settings, progress=progress)
+            added = library.add_bytes(session, data, name, progress=progress)
         except FolioError as exc:
             results.append({"file": name, "ok": False, "error": str(exc)})
             continue
@@ -45,10 +43,10 @@ def start_ingest(ws: Workspace, files: list[tuple[str, bytes]]) -> str:
     """Add uploaded files; the job's result lists each file's outcome."""
     names = [name for name, _ in files]
     label = names[0] if len(names) == 1 else f"{len(names)} files"
-    settings = resources.settings()
+    session = resources.session()
 
     def work(report: Report) -> dict[str, Any]:
-        return _add_files(ws, files, settings, report)
+        return _add_files(session, files, report)
 
     return job_ui.start(ws, "ingest", work, {"label": f"Adding {label}", "files": names})
 
@@ -57,11 +55,11 @@ def start_samples(ws: Workspace) -> str | None:
     """Add the bundled samples (not while they are being added already)."""
     if job_ui.running(ws, "samples"):
         return None
-    settings = resources.settings()
+    session = resources.session()
 
     def work(report: Report) -> dict[str, Any]:
         results = library.ensure_samples(
-            ws, settings=settings, progress=lambda done, total: report("indexing", done, total)
+            session, progress=lambda done, total: report("indexing", done, total)
         )
         return {"sources": [r.source.id for r in results]}
 

@@ -24,7 +24,8 @@ def start_recording(ws: Workspace, drafts: list[dict[str, Any]]) -> str:
     scripts = [script_doc.script_from_dict(d) for d in drafts]
     for script in scripts:
         script_doc.validate_script(script)
-    settings = resources.settings()
+    session = resources.session()
+    settings = session.settings
     requested = {
         "engine": settings.tts.engine,
         "voice_a": settings.tts.voice_a,
@@ -50,9 +51,7 @@ def start_recording(ws: Workspace, drafts: list[dict[str, Any]]) -> str:
                 item = {"episode": n, "segment": segment, "title": title, "path": str(wav)}
                 job_ui.add_to_payload(ws, "render", token, "segments", item)
 
-            episode = render_episode(
-                ws, script, settings=settings, progress=progress, on_segment=ready
-            )
+            episode = render_episode(session, script, progress=progress, on_segment=ready)
             ids.append(episode.id)
         return {"episodes": ids}
 

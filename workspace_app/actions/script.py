@@ -16,19 +16,19 @@ def start_script_writing(ws: Workspace, request: PodcastRequest, *, series: bool
     """Write the script(s) for `request`; the hosts carry the voices chosen in Settings."""
     from pipelines.podcast.script import write_script, write_series
 
-    settings, llm = resources.settings(), resources.llm()
-    voices = (settings.tts.voice_a, settings.tts.voice_b)
+    session = resources.session()
+    voices = (session.settings.tts.voice_a, session.settings.tts.voice_b)
 
     def work(report: Report) -> dict[str, Any]:
         report("writing the script", 0, 1)
 
-        def retelling(done: int, total: int) -> None:
-            report(f"retelling lines with the local model ({done}/{total})", done, total)
+        def working(what: str, done: int, total: int) -> None:
+            report(f"{what} ({done}/{total})" if total > 1 else what, done, total)
 
         if series:
-            scripts = write_series(ws, request, settings=settings, llm=llm, progress=retelling)
+            scripts = write_series(session, request, progress=working)
         else:
-            scripts = [write_script(ws, request, settings=settings, llm=llm, progress=retelling)]
+            scripts = [write_script(session, request, progress=working)]
         for script in scripts:
             for host, voice in zip(script.hosts, voices, strict=False):
                 host.voice = voice or host.voice

@@ -16,13 +16,13 @@ from workspace_app.components import jobs as job_ui
 def start_summary(ws: Workspace, source: Source, chapter: int | None, brief: bool) -> str:
     from pipelines.answers.summaries import summarize
 
-    settings, llm = resources.settings(), resources.llm()
+    session = resources.session()
     what = chapter_name(source.chapter(chapter).title) if chapter else source.title
     label = f"{'Brief' if brief else 'Summary'} of {what}"
 
     def work(report: Report) -> dict[str, Any]:
         report("writing", 0, 1)
-        summary = summarize(ws, source.id, chapter=chapter, brief=brief, settings=settings, llm=llm)
+        summary = summarize(session, source.id, chapter=chapter, brief=brief)
         report("done", 1, 1)
         return asdict(summary)
 

@@ -130,9 +130,11 @@ def script_editor(ws: Workspace, draft_no: int, draft: dict[str, Any]) -> bool:
     words = script.word_count
     minutes = words / max(1, resources.settings().podcast.words_per_minute)
     names = " and ".join(h.name for h in script.hosts)
+    made_by = script.settings.get("written_by")
     st.caption(
         f"{len(script.turns)} lines · {words:,} words · about {minutes:.1f} minutes. "
         f"One line per turn, starting with who speaks ({names}); `## ` starts a segment."
+        + (f" Written by {made_by}." if made_by else "")
     )
     text_key = state.bind(state.script_text_key(draft_no), script_to_text(script))
     st.text_area(

@@ -1,7 +1,7 @@
 """Voice choices for the podcast hosts and a short preview, through pipelines' TTS registry.
 
 The engine and the two voices have one owner: the session's `tts` settings overrides
-(state.settings_overrides). The Settings screen and the studio both draw pickers over
+(saved in the workspace). The Settings screen and the studio both draw pickers over
 them, and rendering uses the same Settings, so the voices shown are the voices heard.
 """
 
@@ -48,12 +48,12 @@ def chosen_voice(field: str, names: list[str]) -> str:
     current = str(getattr(resources.settings().tts, field) or "")
     if names and current not in names:
         current = names[0 if field == "voice_a" else min(1, len(names) - 1)]
-        state.set_override("tts", field, current)
+        resources.save_choice("tts", field, current)
     return current
 
 
 def _store(field: str, key: str) -> None:
-    state.set_override("tts", field, state.widget_value(key) or "")
+    resources.save_choice("tts", field, state.widget_value(key) or "")
 
 
 def voice_pickers(prefix: str, *, horizontal: bool = True) -> None:

@@ -57,6 +57,8 @@ def answer_view(
     render_citations(notebook.citations_from_payload(payload), key_prefix)
     for note in payload.get("notes", []):
         st.caption(f"Note: {escape_md(note)}")
+    if payload.get("written_by"):
+        st.caption(f"Written by {escape_md(payload['written_by'])}")
 
 
 def _save_note(ws: Workspace, name: str, question: str, text: str, payload: dict[str, Any]) -> None:
@@ -95,9 +97,7 @@ def _ask(ws: Workspace, scope: Scope, name: str, question: str) -> None:
         final: list[Answer] = []
 
         def deltas() -> Iterator[str]:
-            for event in stream_answer(
-                ws, question, scope, settings=resources.settings(), llm=resources.llm()
-            ):
+            for event in stream_answer(resources.session(), question, scope):
                 if event.answer is not None:
                     final.append(event.answer)
                 elif event.delta:
@@ -140,7 +140,7 @@ def _suggestions(ws: Workspace, scope: Scope) -> None:
         if scope.chapter_ids and len(scope.chapter_ids) == 1 and len(scope.source_ids) == 1:
             chapter = next((c for c in source.chapters if c.id == scope.chapter_ids[0]), None)
         try:
-            cache[key] = suggest_questions(ws, source, chapter, llm=resources.llm())
+            cache[key] = suggest_questions(resources.session(), source, chapter)
         except FolioError:
             cache[key] = []
     if not cache[key]:

@@ -39,7 +39,7 @@ def visible_chapters(source: Source) -> list[Chapter]:
 # -- adding files ------------------------------------------------------------------------
 def uploader(ws: Workspace, where: str) -> None:
     """A file drop; the files are added in the background and the first new book opens."""
-    limit = ws.settings.ingest.max_files_per_upload
+    limit = resources.settings().ingest.max_files_per_upload
     uploads = st.file_uploader(
         "Add PDFs, EPUBs or text files",
         type=UPLOAD_TYPES,
@@ -49,7 +49,7 @@ def uploader(ws: Workspace, where: str) -> None:
     )
     if uploads:
         try:
-            library.check_upload([(f.name, f.size) for f in uploads], resources.settings())
+            library.check_upload([(f.name, f.size) for f in uploads], resources.settings().ingest)
         except FolioError as exc:
             st.error(str(exc))
             return
@@ -132,7 +132,7 @@ def _reading_upto(source: Source) -> None:
 
 def _remove(ws: Workspace, source_id: str) -> None:
     try:
-        library.remove_source(ws, source_id, settings=resources.settings())
+        library.remove_source(resources.session(), source_id)
     except FolioError as exc:
         state.flash(str(exc), where="sidebar")
         return

@@ -21,18 +21,18 @@ BACKENDS = {
 
 
 def _store(section: str, field: str, key: str) -> None:
-    state.set_override(section, field, state.widget_value(key))
+    resources.save_choice(section, field, state.widget_value(key))
 
 
 def _store_key(section: str, key: str) -> None:
     typed = state.widget_value(key, "")
     if typed:
-        state.secret_keys()[section] = typed
+        resources.save_key(section, typed)
     state.set_widget_value(key, "")  # the field never shows the key back
 
 
 def _forget_key(section: str) -> None:
-    state.secret_keys().pop(section, None)
+    resources.save_key(section, None)
 
 
 def _field(section: str, field: str, label: str, widget: Any, **kwargs: Any) -> Any:
@@ -49,9 +49,9 @@ def _key_field(section: str) -> None:
     where = resources.key_source(section)
     if where:
         st.caption(f"A key is set ({where}).")
-        if state.secret_keys().get(section):
+        if where.startswith("saved"):
             st.button(
-                "Forget the typed key",
+                "Forget the saved key",
                 key=f"forget_{section}",
                 on_click=_forget_key,
                 args=(section,),
@@ -64,8 +64,8 @@ def _key_field(section: str) -> None:
         key=key,
         on_change=_store_key,
         args=(section, key),
-        help="Kept in this browser session only. To keep it, put it in the environment "
-        f"or .streamlit/secrets.toml ({resources.SECRET_NAMES[section]}).",
+        help="Saved in this workspace in a file only you can read; never shown again. "
+        f"The environment ({resources.SECRET_NAMES[section]}) wins over it.",
     )
 
 
@@ -144,6 +144,6 @@ def draw(ws: Workspace) -> None:
     st.divider()
     _workspace_section(ws)
     st.caption(
-        "Choices here are kept in the workspace (keys only for this session). "
-        "FOLIO_* environment variables set the defaults."
+        "Choices here are saved in the workspace (settings.toml; keys apart, readable only "
+        "by you) and used by the `folio` commands too. FOLIO_* environment variables win."
     )

@@ -22,11 +22,13 @@ def _summary_from(result: dict[str, Any]) -> Summary:
     return Summary(**data)
 
 
-def written_by(backend: str) -> str:
+def written_by(summary: Summary) -> str:
     """Who wrote it, in words a reader knows."""
-    if not backend or backend == "extractive":
+    if summary.written_by:
+        return f"Written by {summary.written_by}; kept in the workspace."
+    if not summary.backend or summary.backend == "extractive":
         return "Made of the text's own sentences (no language model); kept in the workspace."
-    return f"Written by the language model {backend}; kept in the workspace."
+    return f"Written by the language model {summary.backend}; kept in the workspace."
 
 
 def _kinds(source: Source) -> list[str]:
@@ -74,7 +76,7 @@ def draw(ws: Workspace) -> None:
         render_citations(summary.citations, f"sum_{job.id}")
         for note in summary.notes:
             st.caption(f"Note: {escape_md(note)}")
-        st.caption(escape_md(written_by(summary.backend)))
+        st.caption(escape_md(written_by(summary)))
         return
     if job is not None:
         job_ui.show_failure(job)

@@ -1,7 +1,7 @@
-"""Script writers: the offline one (extractive, from the text itself) and the LLM one.
-
-Both have one signature, `write(material, request, *, words_per_minute, previously, llm)`,
-and their scripts go through the same checks before anyone hears them.
+"""Script writers. With a capable model: `model_writer` (notes -> plan -> dialogue ->
+checks that repair). Offline, the fallback: `extractive` (the text's own sentences, by
+rules) and `assisted` (the same, with a small local model's questions). The offline
+writers share the signature below.
 """
 
 from __future__ import annotations
