@@ -115,14 +115,35 @@ def _open(data: bytes, file_name: str) -> PdfReader:
     return reader
 
 
+def _end_page(cuts: list[Cut], i: int, page_count: int) -> int:
+    nxt = cuts[i + 1] if i + 1 < len(cuts) else None
+    if nxt is None:
+        return page_count - 1
+    return nxt.page - 1 if nxt.offset == 0 and nxt.page > cuts[i].page else nxt.page
+
+
+def _notes_owner(cuts: list[Cut], page_count: int) -> dict[int, int]:
+    """Page index -> the cut whose chapter shows that page's footnotes: the first body
+    chapter on the page (a paper's first-page notes go with its opening section, not the
+    hidden title matter), else the first chapter on it."""
+    quiet = (ChapterKind.FRONT_MATTER, ChapterKind.BACK_MATTER, ChapterKind.REFERENCES)
+    owner: dict[int, int] = {}
+    body: dict[int, int] = {}
+    for i, cut in enumerate(cuts):
+        for p in range(cut.page, _end_page(cuts, i, page_count) + 1):
+            owner.setdefault(p, i)
+            if cut.kind not in quiet:
+                body.setdefault(p, i)
+    return {**owner, **body}
+
+
 def _chapters(cuts: list[Cut], pages: list[Page]) -> list[Chapter]:
     children = {c.parent for c in cuts if c.parent is not None}
+    notes_owner = _notes_owner(cuts, len(pages))
     chapters: list[Chapter] = []
     for i, cut in enumerate(cuts):
         nxt = cuts[i + 1] if i + 1 < len(cuts) else None
-        end_page = nxt.page if nxt is not None else len(pages) - 1
-        if nxt is not None and nxt.offset == 0 and nxt.page > cut.page:
-            end_page -= 1  # the next chapter starts at the top of its page
+        end_page = _end_page(cuts, i, len(pages))
         parts: list[str] = []
         spans: list[PageSpan] = []
         captions: list[str] = []
@@ -140,7 +161,7 @@ def _chapters(cuts: list[Cut], pages: list[Page]) -> list[Chapter]:
                 if start <= c.offset and (c.offset < stop or at_end)
             ]
             captions.extend(held)
-            if start == 0 and (stop > 0 or at_end):  # the page's notes go with its top
+            if notes_owner.get(p) == i:
                 asides.extend(Aside("footnote", note, p + 1) for note in pages[p].footnotes)
             asides.extend(Aside("caption", caption, p + 1) for caption in held)
             if parts and piece:

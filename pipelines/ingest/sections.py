@@ -181,6 +181,8 @@ def detect(
             continue
         if m := _UNNUMBERED.match(text):
             rest = (m["rest"] or "").strip()
+            if rest and re.match(r"^(abstract|summary|acknowledge?ments?)", text, re.I):
+                continue  # "Abstract. We present ..." is a run-in paragraph, not a heading
             if rest and not _looks_like_title(rest):
                 continue  # "Abstract. We present ..." is a run-in paragraph, not a heading
             headings.append(Heading(i, text.rstrip(":. "), 0, None))
