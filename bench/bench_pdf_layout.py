@@ -57,7 +57,10 @@ def _readers() -> dict[str, float]:
     doc = pdfium.PdfDocument(str(BOOK))
     for i in range(len(doc)):
         read_page(doc[i])
-    return {"pypdf_visitor_s": round(pypdf_s, 2), "pdfium_chars_s": round(time.perf_counter() - t, 2)}
+    return {
+        "pypdf_visitor_s": round(pypdf_s, 2),
+        "pdfium_chars_s": round(time.perf_counter() - t, 2),
+    }
 
 
 def main() -> None:

@@ -210,7 +210,7 @@ def read_page(page: Any, *, with_graphics: bool = True) -> PageChars:
         get_matrix = raw.FPDFText_GetMatrix
         loose_box, font_size = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetFontSize
         weight = raw.FPDFText_GetFontWeight
-        plain: dict[str, str] = {}  # char -> its normalised form (most pages use few distinct chars)
+        plain: dict[str, str] = {}  # char -> its normalised form (a page has few distinct)
         for i, ch in enumerate(text):
             if ch == " " or ch == "\t":
                 builder.space = True

@@ -58,8 +58,9 @@ def _key(line: Line) -> str:
 
 
 def _edges(lines: list[Line]) -> list[int]:
-    """Indexes of the lines on the two highest and two lowest baselines of a page."""
-    if not lines:
+    """Indexes of the lines on the two highest and two lowest baselines of a page (none
+    on a page of a few lines: there they are its text, not its frame)."""
+    if len(lines) < 4:
         return []
     ys = sorted({round(ln.y) for ln in lines})
     keep = set(ys[-2:]) | set(ys[:2])

@@ -60,7 +60,9 @@ def test_library_shows_the_books_own_numbering_and_hides_front_matter(app, sourc
     labels = [c.label for c in app.sidebar.checkbox]
     assert "I" in labels and any(x.endswith("Epilogue") for x in labels)
     assert not any("·" in label for label in labels)
-    assert app.sidebar.checkbox(key=state.chapter_box_key(source_id, _index(home, "I"))).label == "I"
+    assert (
+        app.sidebar.checkbox(key=state.chapter_box_key(source_id, _index(home, "I"))).label == "I"
+    )
     assert not any("Titlepage" in label for label in labels)
     app.sidebar.toggle(key=state.show_matter_key(source_id)).set_value(True)
     _ok(app.run())

@@ -131,7 +131,9 @@ def test_a_body_line_that_starts_with_figure_stays_in_the_body(paper: Source) ->
     prose = _squash(" ".join(c.prose for c in paper.chapters))
     assert "segmentations; see Figure 1. The main idea in [9] is to supplement" in prose
     captions = [a.text for c in paper.chapters for a in c.asides if a.kind == "caption"]
-    assert captions == ["Fig. 1. U-net architecture. Each blue box corresponds to a multi-channel feature map."]
+    assert captions == [
+        "Fig. 1. U-net architecture. Each blue box corresponds to a multi-channel feature map."
+    ]
     assert "The contracting path follows the typical architecture" in prose
 
 
