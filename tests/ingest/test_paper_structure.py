@@ -190,3 +190,44 @@ def test_truth_files_name_real_papers() -> None:
         assert (PAPERS_DEV / t.file).is_file(), t.file
         assert t.title and t.authors and t.abstract and t.sections, t.file
         assert all(re.search(r"\w", s) for s in t.sections)
+
+
+def test_folio_eval_structure_prints_each_file_and_the_total(tmp_path: Path) -> None:
+    import json
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    truth = tmp_path / "truth"
+    truth.mkdir()
+    shutil.copy(TRUTH / "kopp2019_generalized-madr.json", truth)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipelines.cli",
+            "eval",
+            "structure",
+            "--truth",
+            str(truth),
+            "--pdfs",
+            str(PAPERS_DEV),
+        ],  # fmt: skip
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, "FOLIO_HOME": str(tmp_path / "home")},
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert [f["file"] for f in report["files"]] == ["kopp2019_generalized-madr.pdf"]
+    assert report["files"][0]["sections"] == 1.0 and report["total"]["files"] == 1
+    assert report["total"]["title_authors_abstract"] == 1.0
+    empty = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "eval", "structure", "--truth", str(tmp_path)],
+        capture_output=True, text=True, cwd=REPO, timeout=300,
+        env={**os.environ, "FOLIO_HOME": str(tmp_path / "home")},
+    )  # fmt: skip
+    assert empty.returncode != 0 and "no truth files" in empty.stderr
