@@ -19,11 +19,14 @@ export ANONYMIZED_TELEMETRY := False
 
 install: $(BASE_STAMP)
 
-# torch first and pinned: the CPU wheel on local disk; an unpinned torch pulls a CUDA build.
+# torch first and pinned (it exports the embedding model to ONNX once). PyPI's Linux wheel
+# is the CUDA build (gigabytes): `make run TORCH_INDEX=https://download.pytorch.org/whl/cpu`
+# takes the CPU one instead.
+TORCH_INDEX ?=
 $(BASE_STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
-	$(PIP) install -q torch==2.13.0
+	$(PIP) install -q torch==2.13.0 $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
 	$(PIP) install -q -e .
 	touch $@
 

@@ -43,10 +43,24 @@ def voices(engine: str) -> list[str]:
         return []
 
 
+def default_voice(engine: str, field: str) -> str:
+    """The voice the engine gives a host when none is chosen (shown, not saved)."""
+    reg = _registry()
+    if reg is None:
+        return ""
+    try:
+        tts = reg.get_tts(resources.settings().tts.model_copy(update={"engine": engine}))
+        a, b = tts.default_voices()
+    except (FolioError, AttributeError, TypeError):
+        return ""
+    return str((a if field == "voice_a" else b).voice)
+
+
 def chosen_voice(field: str, names: list[str]) -> str:
-    """The voice for a slot, made valid for the engine (and kept, so rendering uses it)."""
+    """The voice for a slot. A chosen voice the engine does not have is replaced (and the
+    replacement kept, so rendering uses it); no choice means the engine's default."""
     current = str(getattr(resources.settings().tts, field) or "")
-    if names and current not in names:
+    if names and current and current not in names:
         current = names[0 if field == "voice_a" else min(1, len(names) - 1)]
         resources.save_choice("tts", field, current)
     return current
@@ -63,7 +77,7 @@ def voice_pickers(prefix: str, *, horizontal: bool = True) -> None:
     with st.container(horizontal=horizontal, gap="medium"):
         for field, label in SLOTS:
             key = f"{prefix}{field}"
-            value = chosen_voice(field, names)
+            value = chosen_voice(field, names) or default_voice(engine, field)
             if state.widget_value(key) != value:
                 state.set_widget_value(key, value)
             if names:

@@ -18,7 +18,7 @@ from pipelines.podcast.writers.styles import format_brief, voice_rules
 from pipelines.text.passage_keys import take_keys
 
 _MARK = re.compile(r"^\s*\[\[\s*(\d{1,2})\s*\]\]\s*$")
-TOKENS_PER_WORD = 1.6  # room for a reply: spoken words plus keys and names
+TOKENS_PER_WORD = 2.0  # room for a reply: spoken words plus keys, names and beat marks
 
 
 @dataclass
@@ -40,13 +40,10 @@ def plan_text(plan: EpisodePlan, text: EpisodeText) -> str:
 
 def _system(request: PodcastRequest, text: EpisodeText, words: int, previously: str) -> str:
     a, b = request.hosts
-    intro = (
-        f"You write the script of a podcast episode about {text.label} of the {text.kind} "
-        f"“{text.title}”{text.by}. {format_brief(request)}"
-    )
+    intro = f"You write the script of a podcast episode about {text.about}. {format_brief(request)}"
     rules = voice_rules(request)
     opening = (
-        f"Open with a hook, say what the episode covers ({text.label} of “{text.title}”), "
+        f"Open with a hook, say what the episode covers ({text.about}), "
         "and close with what it all adds up to."
     )
     if previously:
@@ -131,14 +128,52 @@ def parse_lines(reply: str, hosts: tuple[str, str], beat: int = 1) -> list[Line]
             continue
         match = turn.match(stripped)
         if match:
-            said, keys = take_keys(match.group(2).strip(" *_\"'"))
+            said, keys = take_keys(match.group(2).strip(" *_"))
             speaker = by_lower[match.group(1).lower()]
-            lines.append(Line(speaker, said.strip(' "'), keys, current_beat))
+            lines.append(Line(speaker, _unwrapped(said), keys, current_beat))
         elif lines and not re.match(r"^[#\[(]|^[A-Z][\w .]{0,20}:", stripped):
             said, keys = take_keys(stripped)
             lines[-1].text = f"{lines[-1].text} {said}".strip()
             lines[-1].keys += [k for k in keys if k not in lines[-1].keys]
     return [line for line in lines if line.text]
+
+
+def _streamed(
+    llm: LLM,
+    messages: list[Message],
+    words: int,
+    plan: EpisodePlan,
+    progress: Callable[[str, int, int], None] | None,
+) -> str:
+    """The whole episode in one reply, streamed when the backend streams, so progress can
+    follow the beat marks as they arrive."""
+    total = len(plan.beats)
+    if progress is None or not llm.streams:
+        if progress:
+            progress("writing the dialogue", 0, total)
+        return llm.complete(messages, max_tokens=reply_tokens(words), temperature=0.7)
+    parts: list[str] = []
+    beat = 0
+    progress("writing the dialogue", 0, total)
+    for chunk in llm.stream(messages, max_tokens=reply_tokens(words), temperature=0.7):
+        parts.append(chunk)
+        marks = [int(m) for m in re.findall(r"\[\[\s*(\d{1,2})\s*\]\]", "".join(parts[-40:]))]
+        if marks and max(marks) > beat:
+            beat = min(max(marks), total)
+            progress(
+                f"writing beat {beat} of {total}: {plan.beats[beat - 1].title}", beat - 1, total
+            )
+    return "".join(parts)
+
+
+def _unwrapped(said: str) -> str:
+    """A whole line in quotation marks loses them; a quotation inside a line keeps both."""
+    said = said.strip()
+    if len(said) > 1 and said[0] in '"“' and said[-1] in '"”' and said.count('"') <= 2:
+        inner = said[1:-1].strip()
+        if not any(q in inner for q in '"“”'):
+            return inner
+    return said
 
 
 def write_dialogue(
@@ -155,14 +190,8 @@ def write_dialogue(
     """The episode's lines: in one request (`whole`), else beat by beat."""
     hosts = request.hosts
     if whole:
-        if progress:
-            progress("writing the dialogue", 0, len(plan.beats))
-        reply = llm.complete(
-            whole_messages(request, text, plan, words, previously),
-            max_tokens=reply_tokens(words),
-            temperature=0.7,
-        )
-        return parse_lines(reply, hosts)
+        messages = whole_messages(request, text, plan, words, previously)
+        return parse_lines(_streamed(llm, messages, words, plan, progress), hosts)
     lines: list[Line] = []
     for number, beat in enumerate(plan.beats, 1):
         if progress:

@@ -41,8 +41,7 @@ class EpisodePlan(BaseModel):
 def plan_messages(text: EpisodeText, request: PodcastRequest, words: int) -> list[Message]:
     beats = max(3, min(8, words // 120))
     lines = [
-        f"You plan one episode of a podcast about {text.label} of the {text.kind} "
-        f"“{text.title}”{text.by}. {format_brief(request)}",
+        f"You plan one episode of a podcast about {text.about}. {format_brief(request)}",
         f"The episode is about {request.minutes:g} minutes long: {words} spoken words in all.",
         f"Plan it as about {beats} beats in the order the episode takes them. Each beat has a "
         "short title, the words it gets (together they add up to the total), two to four "

@@ -26,6 +26,9 @@ _NAME = re.compile(
 )
 _QUOTED = re.compile(r"[\"“]([^\"”]{20,})[\"”]")
 _SENTENCE = re.compile(r"(?<=[.!?])[\"”’]?\s+(?=[\"“‘(]?[A-Z0-9])")
+# what a spoken line must never be; the other shapes of non-prose ("furniture" words such
+# as "licence", title-cased runs, long words) are normal in speech
+_NOT_SPEECH = {"reference", "caption", "equation"}
 _ALWAYS_OK = {"I'm", "I've", "I'd", "I'll", "Okay", "Yeah", "Wow", "God", "Sir", "Mr", "Mrs"}
 
 
@@ -33,6 +36,7 @@ _ALWAYS_OK = {"I'm", "I've", "I'd", "I'll", "Okay", "Yeah", "Wow", "God", "Sir",
 class Problem:
     line: int  # 0-based index; -1 for the whole script
     reason: str
+    kind: str = "line"  # line: the line's own words | structure | shape (the whole script)
 
 
 class Checker:
@@ -42,7 +46,7 @@ class Checker:
         self.hosts = hosts
         self.one_host = one_host
         self._lower = " ".join(source_words.split()).lower()
-        self._numbers = {n.replace(",", "") for n in _NUMBER.findall(source_words)}
+        self._numbers = _numbers_in(source_words)
         self._quotable = normalise_quote(source_words)
         self._known = set(re.findall(r"[a-z]+", self._lower)) | {h.lower() for h in hosts}
 
@@ -51,7 +55,7 @@ class Checker:
         if _MARKUP.search(text):
             return "it contains markup or symbols a voice would read out"
         reason = non_prose_reason(text)
-        if reason and reason not in ("fragment", "table"):
+        if reason in _NOT_SPEECH:
             return f"it reads like a {reason}, not speech"
         for number in _NUMBER.findall(text):
             plain = number.replace(",", "").rstrip(".")
@@ -88,17 +92,23 @@ class Checker:
             nxt = lines[i + 1] if i + 1 < len(lines) else None
             if self.one_host:
                 if line.speaker != a:
-                    found.append(Problem(i, f"only {a} speaks in a brief"))
+                    found.append(Problem(i, f"only {a} speaks in a brief", "structure"))
                 continue
             if nxt is not None and nxt.speaker == line.speaker:
                 found.append(
                     Problem(
-                        i + 1, f"{line.speaker} speaks twice in a row (lines {i + 1} and {i + 2})"
+                        i + 1,
+                        f"{line.speaker} speaks twice in a row (lines {i + 1} and {i + 2})",
+                        "structure",
                     )
                 )
             if line.text.rstrip().endswith("?") and (nxt is None or nxt.speaker == line.speaker):
                 found.append(
-                    Problem(i, "this question is not answered by the other host in the next line")
+                    Problem(
+                        i,
+                        "this question is not answered by the other host in the next line",
+                        "structure",
+                    )
                 )
         return found
 
@@ -112,6 +122,7 @@ class Checker:
                     -1,
                     f"the script has {said} words but must have about {words} "
                     f"(between {round(words * 0.9)} and {round(words * 1.1)}): {verb}",
+                    "shape",
                 )
             )
         if not self.one_host and said:
@@ -121,10 +132,22 @@ class Checker:
                     Problem(
                         -1,
                         f"{self.hosts[1]} says only {share:.0%} of the words: give "
-                        f"{self.hosts[1]} more substance (reactions, views, connections), at least a third",
+                        f"{self.hosts[1]} more substance (reactions, views, connections), "
+                        "at least a third",
+                        "shape",
                     )
                 )
         return found
+
+
+def _numbers_in(text: str) -> set[str]:
+    """Every number of the text, as written ("2,000" -> 2000) and in its comma-separated
+    parts, since extracted PDF text runs numbers together ("December 17,1903")."""
+    found: set[str] = set()
+    for number in _NUMBER.findall(text):
+        found.add(number.replace(",", "").rstrip("."))
+        found.update(part.rstrip(".") for part in number.split(",") if part)
+    return found
 
 
 def _harmless_number(number: str) -> bool:

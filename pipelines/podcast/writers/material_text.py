@@ -53,6 +53,14 @@ class EpisodeText:
     def is_paper(self) -> bool:
         return self.kind == SourceKind.PAPER
 
+    @property
+    def about(self) -> str:
+        """'chapter VII of the book “The Time Machine” by H. G. Wells', or for a whole
+        source 'the paper “…” by …'."""
+        if self.label.startswith("the whole"):
+            return f"the {self.kind} “{self.title}”{self.by}"
+        return f"{self.label} of the {self.kind} “{self.title}”{self.by}"
+
     def norm_key(self, key: str) -> str:
         digits = re.sub(r"\D", "", key)
         return f"P{digits}" if digits else key

@@ -65,6 +65,13 @@ def repair(
             break
         result.rounds += 1
         result.sent_back += [p.reason for p in problems]
+        if all(p.kind == "line" for p in problems):
+            try:
+                result.lines = _fix_lines(llm, result.lines, problems, context, hosts)
+            except BackendError as exc:
+                log.warning("The model could not repair the lines: %s", exc)
+                break
+            continue
         ask = (
             "Here is the script you wrote, with its lines numbered:\n\n"
             f"{numbered(result.lines)}\n\nFix these problems:\n{describe(problems)}\n\n"
@@ -88,6 +95,45 @@ def repair(
         result.lines = revised
     result.lines, result.mended = mend(result.lines, checker)
     return result
+
+
+def _fix_lines(
+    llm: LLM,
+    lines: list[Line],
+    problems: list[Problem],
+    context: list[Message],
+    hosts: tuple[str, str],
+) -> list[Line]:
+    """Only some lines are wrong: ask for those lines again, and put them in place."""
+    ask = (
+        "Here is the script you wrote, with its lines numbered:\n\n"
+        f"{numbered(lines)}\n\nThese lines have problems:\n{describe(problems)}\n\n"
+        "Reply with only the corrected lines, each as 'N. Name: text [keys]' with its "
+        "number, the same speaker, and the same role in the conversation."
+    )
+    reply = llm.complete(
+        [*context, Message("user", ask)], max_tokens=200 + 120 * len(problems), temperature=0.4
+    )
+    fixed = list(lines)
+    for number, text in _numbered_lines(reply):
+        if 1 <= number <= len(fixed):
+            old = fixed[number - 1]
+            new = parse_lines(f"{old.speaker}: {text}", hosts)
+            if new:
+                fixed[number - 1] = Line(
+                    old.speaker, new[0].text, new[0].keys or old.keys, old.beat
+                )
+    return fixed
+
+
+def _numbered_lines(reply: str) -> list[tuple[int, str]]:
+    """'12. Ben: text' -> (12, 'text') for each numbered line of a reply."""
+    found = []
+    for raw in reply.splitlines():
+        match = re.match(r"^\s*(\d{1,3})[.):]\s*(?:\**\w+\**\s*[:\-–—]\s*)?(.+)$", raw)
+        if match:
+            found.append((int(match.group(1)), match.group(2).strip()))
+    return found
 
 
 def mend(lines: list[Line], checker: Checker) -> tuple[list[Line], int]:
