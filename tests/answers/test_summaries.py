@@ -62,7 +62,7 @@ def test_llm_brief_falls_back_with_a_note_on_garbage(ws: Workspace) -> None:
     llm = ScriptedLLM(default="I think the paper is about hearts.")
     brief = summarize(session_of(ws, llm), paper.id, brief=True, refresh=True)
     assert brief.backend == "extractive" and any("language model failed" in n for n in brief.notes)
-    failing = ScriptedLLM().enqueue(BackendError("server down"))
+    failing = ScriptedLLM().enqueue(BackendError("server down"), BackendError("server down"))
     chapter = summarize(
         session_of(ws, failing), paper.id, chapter=paper.chapters[1].index, refresh=True
     )

@@ -174,10 +174,10 @@ def test_broken_files_change_nothing(workspace: Workspace, tmp_path: Path) -> No
 def test_upload_limits_are_enforced_with_a_clear_message() -> None:
     settings = Settings(ingest=IngestSettings(max_file_mb=1, max_files_per_upload=2))
     with pytest.raises(LimitError, match="at most 2"):
-        library.check_upload([("a.pdf", 10), ("b.pdf", 10), ("c.pdf", 10)], settings)
+        library.check_upload([("a.pdf", 10), ("b.pdf", 10), ("c.pdf", 10)], settings.ingest)
     with pytest.raises(LimitError, match="big.pdf.*limit is 1 MB"):
-        library.check_upload([("big.pdf", 5 * 1024 * 1024)], settings)
-    library.check_upload([("ok.pdf", 1024)], settings)
+        library.check_upload([("big.pdf", 5 * 1024 * 1024)], settings.ingest)
+    library.check_upload([("ok.pdf", 1024)], settings.ingest)
 
 
 def test_epub_scripts_and_styles_never_reach_the_text(workspace: Workspace) -> None:
