@@ -4,8 +4,7 @@ from a named-entity pass over the chapter, each with the sentence that first nam
 
 from __future__ import annotations
 
-from collections import Counter
-
+from pipelines.notes.names import PERSON_TITLES, common_words, find_names, lower_case_words
 from pipelines.notes.schema import ChapterNotes, Entity, Point, Quote
 from pipelines.text.digest import digest
 from pipelines.text.narration import Narrator
@@ -15,7 +14,6 @@ from pipelines.text.sentences import sentence_texts
 from pipelines.types import Chapter, Passage
 
 MAKER = "offline digest"
-ENTITY_LABELS = {"PERSON": "person", "GPE": "place", "LOC": "place", "FAC": "place"}
 MAX_ENTITIES = 24
 
 
@@ -68,30 +66,24 @@ def _order(point: Point, passages: list[Passage]) -> int:
 
 
 def entities_of(passages: list[Passage], descriptions: dict[str, str]) -> list[Entity]:
-    """People, places and recurring names of the passages, most mentioned first, each
-    with a line: how the text describes it, else the first sentence that names it."""
+    """People, places and recurring names of the passages (`names.find_names`), most
+    mentioned first, each with a line: how the text describes it, else the first
+    sentence that names it."""
     nlp = get_nlp()
-    counts: Counter[str] = Counter()
-    kinds: dict[str, str] = {}
-    first: dict[str, tuple[str, str]] = {}  # name -> (sentence, passage id)
-    for passage, doc in zip(passages, nlp.pipe(p.text for p in passages), strict=True):
-        for ent in doc.ents:
-            kind = ENTITY_LABELS.get(ent.label_)
-            name = ent.text.strip("“”\"'’ .,;:")
-            if kind is None or len(name) < 3 or not name[:1].isupper():
-                continue
-            counts[name] += 1
-            kinds.setdefault(name, kind)
-            if name not in first:
-                first[name] = (_sentence_with(passage.text, name), passage.id)
+    docs = list(nlp.pipe(p.text for p in passages))
+    lower = lower_case_words([p.text for p in passages])
     entities = []
-    for name, n in counts.most_common(MAX_ENTITIES):
-        if n < 2 and name not in descriptions:
-            continue  # a name said once is rarely someone a reader must keep track of
-        sentence, passage_id = first[name]
-        line = descriptions.get(name) or sentence
+    for found in find_names(docs, lower, common_words())[:MAX_ENTITIES]:
+        name = found.name
+        bare = (
+            name.split(" ", 1)[1]
+            if name.split(" ", 1)[0].rstrip(".").lower() in PERSON_TITLES and " " in name
+            else name
+        )
+        where = next((p for p in passages if bare in p.text), passages[0])
+        line = descriptions.get(name) or descriptions.get(bare) or _sentence_with(where.text, bare)
         entities.append(
-            Entity(name=name, kind=kinds[name], line=line, passage_ids=[passage_id])  # type: ignore[arg-type]
+            Entity(name=name, kind=found.kind, line=line, passage_ids=[where.id])  # type: ignore[arg-type]
         )
     return entities
 
