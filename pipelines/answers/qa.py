@@ -28,6 +28,7 @@ from pipelines.types import Answer, Chapter, Scope, ScoredPassage
 from pipelines.workspace.store import Workspace
 
 if TYPE_CHECKING:
+    from pipelines.companion.routing import NotesRoute
     from pipelines.session import Session
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,11 @@ SYSTEM_PROMPT = """You answer questions about a book or paper using ONLY the num
 Cite every claim with the passage keys in square brackets, like [P2] or [P1][P3].
 Keep the answer short (2-5 sentences). Quote or paraphrase closely; add nothing from memory.
 If the passages do not contain the answer, reply exactly: NOT_IN_TEXT"""
+
+NOTES_SYSTEM_PROMPT = """You answer questions about a book using ONLY the chapter notes and the numbered passages given.
+The notes say what happens in each chapter and who is who; use them to find the answer across chapters, then cite the passages: every claim gets the passage keys in square brackets, like [P2] or [P1][P3] (a note's keys are the passages it rests on).
+Keep the answer short (1-4 sentences) and name names. Add nothing from memory: if you know this book, say only what the notes and passages say.
+If neither the notes nor the passages contain the answer, reply exactly: NOT_IN_TEXT"""
 
 
 @dataclass
@@ -63,6 +69,9 @@ def stream_answer(session: Session, question: str, scope: Scope) -> Iterator[Ans
     llm = session.llm
     for event in _answer_events(session, question, scope):
         if event.answer is not None:
+            from pipelines.companion.routing import guard_answer
+
+            event.answer = guard_answer(session, scope, event.answer)
             _note_unfinished_vectors(session.workspace, scope, event.answer)
             by_model = llm.generates and event.answer.backend == llm.name
             event.answer.written_by = written_by(llm) if by_model else OFFLINE
@@ -88,7 +97,7 @@ def _answer_events(session: Session, question: str, scope: Scope) -> Iterator[An
     if not question:
         raise FolioError("Type a question first.")
     ws, settings, llm = session.workspace, session.settings, session.llm
-    evidence = collect_evidence(session, question, scope)
+    evidence, route = routed_evidence(session, question, scope)
     hits = evidence.hits
     chapters = _chapters_of(ws, hits)
     label = describe_scope(ws, scope)
@@ -97,7 +106,7 @@ def _answer_events(session: Session, question: str, scope: Scope) -> Iterator[An
         return
     if llm.generates:
         try:
-            yield from _generate(question, evidence, chapters, label, llm, settings)
+            yield from _generate(question, evidence, chapters, label, llm, settings, route)
             return
         except BackendError as exc:
             log.warning("LLM answer failed, falling back to extractive: %s", exc)
@@ -112,10 +121,22 @@ def _answer_events(session: Session, question: str, scope: Scope) -> Iterator[An
 
 def collect_evidence(session: Session, question: str, scope: Scope) -> Evidence:
     """Retrieve in scope and judge whether the passages answer the question."""
+    return routed_evidence(session, question, scope)[0]
+
+
+def routed_evidence(
+    session: Session, question: str, scope: Scope
+) -> tuple[Evidence, NotesRoute | None]:
+    """The evidence, and the chapter notes it went through when the scope is several
+    chapters of a book (whole-book and "so far" questions: `companion.routing`)."""
+    from pipelines.companion.routing import route as through_notes
     from pipelines.index import lexical
 
     ws, settings = session.workspace, session.settings
     hits = search(session, question, scope, k=RETRIEVE_K)
+    route = through_notes(session, question, scope, hits)
+    if route is not None:
+        hits = route.hits
     chapter_ids = None if scope.chapter_ids is None else list(scope.chapter_ids)
     sources = list(scope.source_ids)
     counts, size = lexical.term_presence(ws, question, sources, chapter_ids)
@@ -125,7 +146,7 @@ def collect_evidence(session: Session, question: str, scope: Scope) -> Evidence:
         wider = search(session, question, Scope(sources), k=OUTSIDE_K)
         inside = set(chapter_ids or [])
         outside = [h for h in wider if h.passage.chapter_id not in inside]
-    return judge_evidence(
+    evidence = judge_evidence(
         question,
         hits,
         settings=settings,
@@ -134,6 +155,7 @@ def collect_evidence(session: Session, question: str, scope: Scope) -> Evidence:
         known_terms=known,
         outside=outside,
     )
+    return evidence, route
 
 
 def _reading_upto(ws: Workspace, scope: Scope) -> bool:
@@ -165,9 +187,14 @@ def _generate(
     label: str,
     llm: LLM,
     settings: Settings,
+    route: NotesRoute | None = None,
 ) -> Iterator[AnswerEvent]:
     reserve = settings.llm.max_answer_tokens
-    fit = fit_passages(SYSTEM_PROMPT, question, evidence.hits, llm.context_window, reserve)
+    system = SYSTEM_PROMPT if route is None else NOTES_SYSTEM_PROMPT
+    notes_size = route.notes_for_model(lambda _: None) if route is not None else ""
+    fit = fit_passages(
+        system, f"{notes_size}\n{question}", evidence.hits, llm.context_window, reserve
+    )
     notes = []
     if fit.trimmed:
         notes.append(
@@ -178,10 +205,11 @@ def _generate(
         raise BackendError("the model's context window is too small for even one passage")
     titles = {cid: c.title for cid, c in chapters.items()}
     context = build_context([h.passage for h in fit.kept], titles)
-    messages = [
-        Message("system", SYSTEM_PROMPT),
-        Message("user", f"Passages:\n\n{context.text}\n\nQuestion: {question}"),
-    ]
+    prompt = f"Passages:\n\n{context.text}\n\nQuestion: {question}"
+    if route is not None:
+        keys = {e.passage.id: key for key, e in context.entries.items()}
+        prompt = f"Chapter notes:\n\n{route.notes_for_model(keys.get)}\n\n{prompt}"
+    messages = [Message("system", system), Message("user", prompt)]
     parts: list[str] = []
     for delta in llm.stream(messages, max_tokens=reserve, temperature=settings.llm.temperature):
         parts.append(delta)

