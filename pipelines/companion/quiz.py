@@ -121,7 +121,8 @@ def chapter_quiz(
         points = [p for n in notes for p in [*n.turning_points, *n.points]]
         names = [e.name for n in notes for e in n.entities]
         asked = {normalise(i.answer) for i in items}
-        for item in blank_items(points, names, passages, chapter):
+        extra = _spread_points(passages, len(passages) // 2)
+        for item in blank_items([*points, *extra], names, passages, chapter):
             if len(items) >= MAX_QUESTIONS:
                 break
             if normalise(item.answer) not in asked and guard.safe(item.question):
@@ -209,6 +210,26 @@ def blank_items(
             )
         )
     return items
+
+
+def _spread_points(passages: list[Passage], count: int) -> list:
+    """More sentences to ask about when the notes have too few: one from each of `count`
+    passages spread over the chapter (its longest prose sentence)."""
+    from pipelines.notes.schema import Point
+    from pipelines.text.prose import is_prose
+    from pipelines.text.sentences import sentence_texts
+
+    if not passages or count <= 0:
+        return []
+    step = max(1, len(passages) // count)
+    out = []
+    for passage in passages[::step]:
+        prose = [
+            s for s in sentence_texts(passage.text) if is_prose(s) and 8 <= len(s.split()) <= 40
+        ]
+        if prose:
+            out.append(Point(text=max(prose, key=len), passage_ids=[passage.id]))
+    return out
 
 
 def _blank_for(sentence: str, names: list[str], common: set[str]) -> str:
