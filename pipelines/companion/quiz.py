@@ -121,12 +121,11 @@ def chapter_quiz(
         points = [p for n in notes for p in [*n.turning_points, *n.points]]
         names = [e.name for n in notes for e in n.entities]
         asked = {normalise(i.answer) for i in items}
-        extra = _spread_points(passages, len(passages) // 2)
-        for item in blank_items([*points, *extra], names, passages, chapter):
+        extra = _spread_points(passages, len(passages))
+        for item in blank_items([*points, *extra], names, passages, chapter, asked):
             if len(items) >= MAX_QUESTIONS:
                 break
-            if normalise(item.answer) not in asked and guard.safe(item.question):
-                asked.add(normalise(item.answer))
+            if guard.safe(item.question):
                 items.append(item)
     if not items:
         raise FolioError(f"“{chapter.title}” has too little text for a quiz.")
@@ -157,10 +156,11 @@ def model_items(
     items = []
     for q in reply.questions[:MAX_QUESTIONS]:
         key = "P" + re.sub(r"\D", "", q.passage)
-        passage = keys.get(key) or next(
-            (p for p in part if answer_in_passage(q.answer, p.text)), None
-        )
+        passage = keys.get(key)
         if passage is None or not answer_in_passage(q.answer, passage.text):
+            # a wrong key: cite the passage that holds the answer, if one does
+            passage = next((p for p in part if answer_in_passage(q.answer, p.text)), None)
+        if passage is None:
             continue  # an answer the text does not hold word for word
         if not guard.safe(f"{q.question} {q.answer}"):
             continue
@@ -179,11 +179,17 @@ def model_items(
 
 
 def blank_items(
-    points: list, names: list[str], passages: list[Passage], chapter: Chapter
+    points: list,
+    names: list[str],
+    passages: list[Passage],
+    chapter: Chapter,
+    asked: set[str] | None = None,
 ) -> list[QuizItem]:
-    """Fill-in-the-blank questions over the sentences the notes rest on, as printed."""
+    """Fill-in-the-blank questions over the sentences the notes rest on, as printed; no
+    two questions share an answer."""
     by_id = {p.id: p for p in passages}
     common = common_words()
+    asked = set() if asked is None else asked
     items: list[QuizItem] = []
     used: set[str] = set()
     for point in points:
@@ -193,11 +199,19 @@ def blank_items(
         sentence = best_quote(passage.text, point.text)
         if sentence in used or len(sentence.split()) < 6:
             continue
-        answer = _blank_for(sentence, names, common)
-        if not answer or not answer_in_passage(answer, passage.text):
+        answer = next(
+            (
+                a
+                for a in _blanks_for(sentence, names, common)
+                if normalise(a) not in asked and answer_in_passage(a, passage.text)
+            ),
+            "",
+        )
+        if not answer:
             continue
         used.add(sentence)
-        question = sentence.replace(answer, BLANK, 1)
+        asked.add(normalise(answer))
+        question = re.sub(rf"\b{re.escape(answer)}\b", BLANK, sentence, flags=re.I)
         items.append(
             QuizItem(
                 f"Fill in the blank: “{question}”",
@@ -225,23 +239,27 @@ def _spread_points(passages: list[Passage], count: int) -> list:
     out = []
     for passage in passages[::step]:
         prose = [
-            s for s in sentence_texts(passage.text) if is_prose(s) and 8 <= len(s.split()) <= 40
+            s for s in sentence_texts(passage.text) if is_prose(s) and 8 <= len(s.split()) <= 60
         ]
-        if prose:
-            out.append(Point(text=max(prose, key=len), passage_ids=[passage.id]))
+        out += [Point(text=s, passage_ids=[passage.id]) for s in sorted(prose, key=len)[-2:]]
     return out
 
 
-def _blank_for(sentence: str, names: list[str], common: set[str]) -> str:
-    """What to blank out: a name the chapter uses, else a number, else a rare word."""
+def _blanks_for(sentence: str, names: list[str], common: set[str]) -> list[str]:
+    """What could be blanked out, best first: a name the chapter uses, a number, a rare word."""
+    found = []
     for name in sorted(names, key=len, reverse=True):
         bare = name.split(" ", 1)[-1] if name.lower().startswith(("mr", "mrs", "the ")) else name
         if re.search(rf"\b{re.escape(bare)}\b", sentence):
-            return bare
-    if match := _NUMBER.search(sentence):
-        return match.group(0).rstrip(".,")
-    rare = [w for w in _WORD.findall(sentence) if w.lower() not in common]
-    return max(rare, key=len) if rare else ""
+            found.append(bare)
+    found += [m.rstrip(".,") for m in _NUMBER.findall(sentence)]
+    words = set(_WORD.findall(sentence))
+    found += sorted({w for w in words if w.lower() not in common}, key=len, reverse=True)
+    # last, the sentence's longest ordinary words ("marmalade", "curiosity")
+    found += sorted(
+        {w for w in words if len(w) >= 7 and w.lower() in common}, key=len, reverse=True
+    )
+    return found
 
 
 def is_right(item: QuizItem, reply: str) -> bool:
@@ -261,7 +279,7 @@ def _path(session: Session, chapter: Chapter, maker: str):  # type: ignore[no-un
 
     from pipelines.notes.store import text_sha
 
-    key = hashlib.sha256(f"{text_sha(chapter)}\n{maker}\n2".encode()).hexdigest()[:24]
+    key = hashlib.sha256(f"{text_sha(chapter)}\n{maker}\n4".encode()).hexdigest()[:24]
     return session.workspace.cache_dir / "quiz" / f"{chapter.id.replace(':', '-')}-{key}.json"
 
 
