@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 MIN_CHAPTERS = 2  # a scope of one chapter is answered from its passages as before
 NOTE_PASSAGES = 4  # passages the best notes bring in, ahead of the search's
+ON_DEMAND_WORDS = 40_000  # notes made while a question waits (The Time Machine: 32,000)
 MAX_NOTES_CHAPTERS = 40  # chapters whose notes a model reads in full (else the best ones)
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
 
@@ -90,6 +91,9 @@ def route(
     if found is None:
         return None
     source, chapters = found
+    chapters = _affordable(session, chapters)
+    if len(chapters) < MIN_CHAPTERS:
+        return None
     notes = notes_for(session, source, chapters).notes
     matched = best_items(question, notes)
     if not matched:
@@ -110,6 +114,22 @@ def route(
     seen = {h.passage.id for h in from_notes}
     merged = [*from_notes, *(h for h in hits if h.passage.id not in seen)]
     return NotesRoute(merged, notes, matched)
+
+
+def _affordable(session: Session, chapters: list[Chapter]) -> list[Chapter]:
+    """The chapters whose notes a question may use: all of them when the missing ones are
+    few enough to make now, else only the kept ones (a long book's notes are made once,
+    by who's who, a recap or a podcast, not while someone waits for an answer)."""
+    from pipelines.notes import store
+    from pipelines.notes.service import maker_of
+
+    maker = maker_of(session.llm)
+    kept = [c for c in chapters if store.load(session.workspace, c, maker) is not None]
+    missing = sum(c.word_count for c in chapters) - sum(c.word_count for c in kept)
+    if missing <= ON_DEMAND_WORDS:
+        return chapters
+    log.info("Notes missing for %d words of the scope: using the %d kept", missing, len(kept))
+    return kept
 
 
 def note_items(notes: list[ChapterNotes]) -> list[NoteItem]:
