@@ -133,8 +133,9 @@ def explain_passage(
     offline: bool = False,
 ) -> Explanation:
     """Explain `passage` (text the reader selected in chapter `chapter_index`)."""
+    from pipelines.notes import store
     from pipelines.notes.render import notes_text
-    from pipelines.notes.service import notes_for
+    from pipelines.notes.service import maker_of, notes_for
 
     passage = " ".join(passage.split())
     if not passage:
@@ -147,7 +148,12 @@ def explain_passage(
     chapter = source.chapter(chapter_index)
     glosses = hard_words(passage)
     llm = None if offline else session.llm
-    notes = notes_for(session, source, [chapter], offline=llm is None or not llm.generates).notes
+    # the chapter's context: the model's notes when kept, else the digest's (made in
+    # seconds), so explaining a passage never waits for a notes request
+    kept = store.load(session.workspace, chapter, maker_of(llm)) if llm is not None else None
+    notes = (
+        [kept] if kept is not None else notes_for(session, source, [chapter], offline=True).notes
+    )
     context = _context(notes, passage)
     if llm is not None and llm.generates:
         from pipelines.llm.base import Message

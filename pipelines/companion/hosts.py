@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 PAUSE_S = 0.35
 _MARK = re.compile(r"\s*\[\d+\]")
+_LEAD_IN = re.compile(r"^From [^:\n]{1,120}:\s*")  # the offline answer's "From chapter III:"
 
 
 @dataclass
@@ -78,7 +79,7 @@ def exchange_turns(
         )
         turns.append(Turn(b, "Fair enough. Let's get back to the episode."))
         return turns
-    sentences = _sentences(answer_text)
+    sentences = _sentences(_LEAD_IN.sub("", answer_text).strip())
     first, rest = sentences[:2], sentences[2:4]
     turns.append(Turn(a, " ".join(first)))
     if rest:
