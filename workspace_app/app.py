@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `streamlit run` 
 from pipelines.errors import FolioError  # noqa: E402
 from pipelines.workspace.store import Workspace  # noqa: E402
 from workspace_app import resources, state  # noqa: E402
-from workspace_app.views import ask, notes, reader, studio, summaries, welcome  # noqa: E402
+from workspace_app.views import ask, notes, quiz, reader, studio, summaries, welcome  # noqa: E402
 from workspace_app.views import library as library_view  # noqa: E402
 from workspace_app.views import settings as settings_view  # noqa: E402
 
@@ -31,6 +31,7 @@ View = Callable[[Workspace], None]
 VIEWS: dict[str, View] = {
     "Reader": reader.draw,
     "Ask": ask.draw,
+    "Quiz": quiz.draw,
     "Summaries": summaries.draw,
     "Podcast": studio.draw,
     "Notes": notes.draw,
@@ -39,6 +40,7 @@ VIEWS: dict[str, View] = {
 ICONS = {
     "Reader": "📖",
     "Ask": "💬",
+    "Quiz": "🎯",
     "Summaries": "📝",
     "Podcast": "🎙️",
     "Notes": "🗒️",

@@ -52,6 +52,9 @@ FLASH = "flash"  # list[tuple[where, kind, text]]: messages from callbacks, show
 RESTORED = "restored"  # bool: the address bar and preferences were read into this session
 SAVED_PREFS = "saved_prefs"  # str: the preferences JSON last written (to skip equal writes)
 RAISE_ERRORS = "raise_errors"  # bool: views re-raise instead of showing the friendly message
+COMPANION = "companion_panel"  # str | None: the reader's companion panel picked
+QUIZ_ANSWERS = "quiz_answers"  # dict[quiz item key, str]: the reader's checked answers
+HOSTS_REPLIES = "hosts_replies"  # dict[episode id, dict]: the last exchange with the hosts
 
 # -- widget keys ------------------------------------------------------------------------
 NAV = "nav_view"
@@ -66,8 +69,13 @@ SETTING_WIDGET = "set_"  # prefix: set_<section>_<field>
 HOME_WIDGET = "set_home"  # the workspace folder field on the Settings screen
 SUMMARY_KIND = "summary_kind"
 SUMMARY_CHAPTER = "summary_chapter"
+COMPANION_PANEL = "companion_pills"
+EXPLAIN_INPUT = "explain_input"
+QUIZ_CHAPTER = "quiz_chapter"  # prefix: quiz_chapter:<source id>
+QUIZ_ANSWER = "quiz_answer"  # prefix: quiz_answer:<chapter id>:<n>
+HOSTS_INPUT = "hosts_input"  # prefix: hosts_input:<episode id>
 
-VIEWS = ("Reader", "Ask", "Summaries", "Podcast", "Notes", "Settings")
+VIEWS = ("Reader", "Ask", "Quiz", "Summaries", "Podcast", "Notes", "Settings")
 PREFS_FILE = "app-preferences.json"
 RAISE_ENV = "FOLIO_APP_RAISE"  # "1": views re-raise (tests), see `raise_errors`
 
@@ -194,6 +202,39 @@ def open_in_reader(
 
 def clear_reader_target() -> None:
     st.session_state.pop(READER_TARGET, None)
+
+
+# -- reading companion ----------------------------------------------------------------------
+def companion_panel() -> str | None:
+    return st.session_state.get(COMPANION)
+
+
+def store_companion_panel() -> None:
+    """Callback: keep the panel the reader picked (None when they unpicked it)."""
+    st.session_state[COMPANION] = st.session_state.get(COMPANION_PANEL)
+
+
+def quiz_chapter_key(source_id: str) -> str:
+    return f"{QUIZ_CHAPTER}:{source_id[:16]}"
+
+
+def quiz_answer_key(chapter_id: str, n: int) -> str:
+    return f"{QUIZ_ANSWER}:{chapter_id}:{n}"
+
+
+def quiz_answers() -> dict[str, str]:
+    """Checked answers by `quiz_answer_key`: what the reader answered."""
+    answers: dict[str, str] = _get(QUIZ_ANSWERS, {})
+    return answers
+
+
+def hosts_input_key(episode_id: str) -> str:
+    return f"{HOSTS_INPUT}:{episode_id}"
+
+
+def hosts_replies() -> dict[str, dict[str, Any]]:
+    replies: dict[str, dict[str, Any]] = _get(HOSTS_REPLIES, {})
+    return replies
 
 
 # -- ask ----------------------------------------------------------------------------------

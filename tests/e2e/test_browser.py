@@ -1,8 +1,9 @@
 """The whole path in a real browser: the first-run screen, upload a book (it opens), tick
 a chapter, ask and see a cited answer, a "don't say" answer and another question, open a
-citation in the reader (sentence marked), reload (same place), choose voices in Settings,
-write and render a short podcast (the episode has those voices), play it and download
-the MP3. Screenshots of each step go to test-artifacts/e2e/.
+citation in the reader (sentence marked), reload (same place), the reading companion
+(who's who so far, previously on, explain a passage, a chapter quiz), choose voices in
+Settings, write and render a short podcast (the episode has those voices), play it, ask
+the hosts a question (answered, voiced, then the episode resumes) and download the MP3. Screenshots of each step go to test-artifacts/e2e/.
 
 Streamlit draws over a websocket, so every step waits for an element, never a fixed time.
 """
@@ -167,6 +168,47 @@ def test_read_ask_listen(app_url: str, page, artifacts: Path) -> None:
     expect(ticked.first.locator("input")).to_be_checked(timeout=WAIT)
     _shot(page, artifacts, "08-after-reload")
 
+    # the reading companion at chapter II: who's who so far, previously on, explain
+    _pick(page, "Chapter", "4 · II")
+    main.get_by_role("heading", name="II", exact=True).wait_for()
+    main.get_by_role("button", name="👥 Who's who").click()
+    main.get_by_text("Who's who up to", exact=False).first.wait_for(timeout=LONG)
+    main.locator(".st-key-companion_people").get_by_text("Filby").first.wait_for(timeout=WAIT)
+    assert main.get_by_text("Weena").count() == 0  # not met yet
+    _idle(page)
+    _shot(page, artifacts, "08a-whos-who")
+    main.get_by_role("button", name="⏪ Previously on").click()
+    main.get_by_text("Previously, before", exact=False).first.wait_for(timeout=LONG)
+    main.locator(".st-key-companion_recap").get_by_role("button", name="[1]").wait_for()
+    _idle(page)
+    _shot(page, artifacts, "08b-previously-on")
+    main.get_by_role("button", name="💡 Explain").click()
+    box = main.get_by_placeholder("Copy a sentence or two", exact=False)
+    box.wait_for(timeout=WAIT)
+    box.fill("The Time Traveller was expounding a recondite matter to us.")
+    box.press("Control+Enter")
+    _idle(page)
+    main.get_by_role("button", name="Explain", exact=True).click()
+    main.get_by_text("difficult to penetrate", exact=False).first.wait_for(timeout=LONG)
+    _idle(page)
+    _no_failure(page)
+    _shot(page, artifacts, "08c-explain")
+
+    # a chapter quiz: answer a question, see it checked with its passage
+    _nav(page, "Quiz")
+    main.get_by_text("questions on", exact=False).first.wait_for(timeout=LONG)
+    answer = main.get_by_placeholder("Type your answer", exact=False).first
+    answer.fill("I do not know")
+    answer.press("Enter")
+    main.get_by_text("The answer is:", exact=False).or_(
+        main.get_by_text("Right:", exact=False)
+    ).first.wait_for(timeout=LONG)
+    _idle(page)
+    expect(main.get_by_role("button", name="Anki deck")).to_be_visible(timeout=WAIT)
+    _no_failure(page)
+    _shot(page, artifacts, "08d-quiz")
+    _nav(page, "Reader")
+
     # voices chosen in Settings are the voices of the episode
     _nav(page, "Settings")
     _pick(page, "Speech engine", "espeak")
@@ -213,6 +255,33 @@ def test_read_ask_listen(app_url: str, page, artifacts: Path) -> None:
         ".getBoundingClientRect(); return r.top < innerHeight && r.bottom > 0; }"
     )
     _shot(page, artifacts, "12-episode")
+
+    # ask the hosts while it plays: their answer is shown and voiced, the episode pauses,
+    # and when the answer ends the episode goes on from where it was
+    page.evaluate("() => { const a = document.querySelector('audio'); a.currentTime = 1.5; }")
+    ask = main.get_by_placeholder("Ask the hosts", exact=False).first
+    ask.fill("Who came in and walked towards the garden door?")
+    ask.press("Enter")
+    main.get_by_text("You asked:", exact=False).first.wait_for(timeout=LONG)
+    reply = main.locator("[class*='st-key-hosts_reply_'] audio").first
+    reply.wait_for(state="attached", timeout=LONG)
+    _idle(page)
+    page.wait_for_function(  # the reply's audio is there and the episode is paused
+        "() => { const r = document.querySelector(\"[class*='st-key-hosts_reply_'] audio\");"
+        " const e = document.querySelector(\"[class*='st-key-episode_audio_'] audio\");"
+        " return r && r.dataset.folioWired && e && e.paused; }",
+        timeout=WAIT,
+    )
+    page.evaluate(  # the answer finishes playing (headless chromium may not play sound)
+        "() => document.querySelector(\"[class*='st-key-hosts_reply_'] audio\")"
+        ".dispatchEvent(new Event('ended'))"
+    )
+    resumed = page.wait_for_function(
+        "() => document.body.dataset.folioResumedAt", timeout=WAIT
+    ).json_value()
+    assert float(resumed) > 0  # back where the listener paused, not at the start
+    _no_failure(page)
+    _shot(page, artifacts, "12a-ask-the-hosts")
 
     with page.expect_download() as download_info:
         main.get_by_role("button", name="Download MP3").first.click()

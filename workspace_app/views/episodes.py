@@ -14,6 +14,7 @@ from pipelines.types import Episode
 from pipelines.workspace.store import Workspace
 from workspace_app import state
 from workspace_app.actions.render import start_recording
+from workspace_app.components.hosts import ask_the_hosts, episode_audio
 from workspace_app.components.text import escape_md
 
 TRANSCRIPTS = {  # suffix -> (button label, mime type)
@@ -118,7 +119,8 @@ def episode_card(ws: Workspace, episode: Episode, *, key_prefix: str = "ep") -> 
         if audio is None or not audio.is_file():
             st.warning("The audio file is missing; render it again.")
         else:
-            st.audio(str(audio), format="audio/mpeg")
+            episode_audio(episode.id, str(audio))
+            ask_the_hosts(ws, episode)
         with st.container(horizontal=True, gap="small"):
             _downloads(episode, audio, key)
             st.button(

@@ -11,9 +11,10 @@ import streamlit as st
 
 from pipelines.errors import FolioError
 from pipelines.text.naming import heading
-from pipelines.types import CAPTIONS_MARKER, Aside, Chapter, Source
+from pipelines.types import CAPTIONS_MARKER, Aside, Chapter, Source, SourceKind
 from pipelines.workspace.store import Workspace
 from workspace_app import resources, state
+from workspace_app.components.companion import companion_panels
 from workspace_app.components.text import (
     Block,
     escape_md,
@@ -199,6 +200,8 @@ def draw(ws: Workspace) -> None:
     if chapter.pages:
         facts.append(page_range((chapter.pages[0], max(chapter.pages[1], pages[1]))))
     st.caption(" · ".join(facts))
+    if source.kind == SourceKind.BOOK and chapter.kind.is_body:
+        companion_panels(source, chapter)
     quote = _quote(ws, source, chapter)
     if not chapter.text.strip() and not inside:
         st.info("This section has no text.")
