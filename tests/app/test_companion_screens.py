@@ -16,9 +16,10 @@ pytestmark = pytest.mark.slow
 
 
 def _run(at, timeout: float | None = None):
-    at.run(timeout=timeout)
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    """Run the app (or, given a widget just clicked or set, the app it belongs to)."""
+    app = at.run(timeout=timeout)  # a widget's run() runs its AppTest and returns it
+    assert not app.exception, [e.value for e in app.exception]
+    return app
 
 
 def _texts(at) -> str:
@@ -90,11 +91,13 @@ def test_quiz_checks_answers_and_offers_flashcards(app, source_id, book_home) ->
     _run(app, timeout=300)
     assert f"{len(quiz.items)} questions on “II”" in _texts(app)
     chapter_id = ws.get_source(source_id).chapter(chapter).id
-    app.main.text_input(key=state.quiz_answer_key(chapter_id, 0)).set_value(quiz.items[0].answer)
-    _run(app)
+    _run(
+        app.main.text_input(key=state.quiz_answer_key(chapter_id, 0)).set_value(
+            quiz.items[0].answer
+        )
+    )
     assert f"Right: {quiz.items[0].answer}" in _texts(app)
-    app.main.text_input(key=state.quiz_answer_key(chapter_id, 1)).set_value("nobody at all")
-    _run(app)
+    _run(app.main.text_input(key=state.quiz_answer_key(chapter_id, 1)).set_value("nobody at all"))
     assert f"The answer is: {quiz.items[1].answer}" in _texts(app)
     assert any(b.label == "[1]" for b in app.main.button)  # the passage it comes from
 
