@@ -173,14 +173,17 @@ def _sha256_of(path: Path, size: int, mtime: float) -> str:
 
 
 def _previously(session: Session, source: Source, chapter: Chapter) -> str:
-    """What the next episode recalls: with a model, a recap from the chapter's notes;
-    offline, the chapter's title (the rules writer says "Last time, we covered …")."""
+    """What the next episode recalls: with a model, the companion's "previously on" of
+    the book up to and including this chapter (from the notes, nothing later); offline,
+    the chapter's title (the rules writer says "Last time, we covered …")."""
     if not session.llm.generates:
         return f"“{chapter.title}”"
-    from pipelines.notes.recap import previously_on
-    from pipelines.notes.service import notes_for
+    from pipelines.companion.recap import previously_on
 
-    return previously_on(notes_for(session, source, [chapter]).notes) or f"“{chapter.title}”"
+    after = next((c.index for c in source.chapters if c.index > chapter.index), None)
+    if after is None:
+        return f"“{chapter.title}”"
+    return previously_on(session, source, after).plain or f"“{chapter.title}”"
 
 
 def write_series(
