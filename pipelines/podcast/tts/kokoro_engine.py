@@ -30,6 +30,8 @@ HOST_A = "af_heart"  # the voice Kokoro's authors rate best; a woman, American
 HOST_B = "am_michael"  # a man, American: median pitch ~an octave below host A
 HOST_SPEED = 0.9  # Kokoro speaks ~200 words a minute at 1.0; podcast budgets assume ~150
 SENTENCE_PAUSE_S = 0.25  # what kokoro-onnx puts between its own batches
+CLAUSE_PAUSE_S = 0.1
+LONG_SENTENCE_WORDS = 24  # longer ones are voiced in two pieces, cut at a comma
 ENGLISH_VOICES = (
     "af_alloy af_aoede af_bella af_heart af_jessica af_kore af_nicole af_nova af_river "
     "af_sarah af_sky am_adam am_echo am_eric am_fenrir am_liam am_michael am_onyx am_puck "
@@ -49,7 +51,18 @@ def language(voice: str) -> str:
 
 
 def split_sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_END.split(text.strip()) if s.strip()]
+    """Sentences; one over LONG_SENTENCE_WORDS words is cut at the comma (or semicolon)
+    nearest its middle, so no piece keeps a listener waiting long."""
+    pieces: list[str] = []
+    for sentence in (s.strip() for s in _SENTENCE_END.split(text.strip())):
+        words = sentence.split()
+        cuts = [i for i, w in enumerate(words[4:-4], 5) if w.endswith((",", ";"))]
+        if len(words) > LONG_SENTENCE_WORDS and cuts:
+            cut = min(cuts, key=lambda i: abs(i - len(words) / 2))
+            pieces += [" ".join(words[:cut]), " ".join(words[cut:])]
+        elif sentence:
+            pieces.append(sentence)
+    return pieces
 
 
 def _load(folder: Path) -> Any:
@@ -73,6 +86,8 @@ def _load(folder: Path) -> Any:
         session = ort.InferenceSession(
             str(model), sess_options=opts, providers=["CPUExecutionProvider"]
         )
+        # phonemizer warns on every sentence whose word count changed (it does for "1871")
+        logging.getLogger("phonemizer").setLevel(logging.ERROR)
         _loaded[folder] = Kokoro.from_session(session, str(voices))
         log.info("Loaded Kokoro from %s", folder)
         return _loaded[folder]
@@ -106,10 +121,7 @@ class KokoroEngine(TTSEngine):
 
     def synthesize(self, text: str, voice: VoiceSpec) -> AudioClip:
         pieces = list(self.stream(text, voice))
-        rate = pieces[0].sample_rate
-        pause = np.zeros(int(SENTENCE_PAUSE_S * rate), dtype=np.int16)
-        joined = [p for clip in pieces for p in (clip.samples, pause)][:-1]
-        return AudioClip(np.concatenate(joined), rate)
+        return AudioClip(np.concatenate([p.samples for p in pieces]), pieces[0].sample_rate)
 
     def stream(self, text: str, voice: VoiceSpec) -> Iterator[AudioClip]:
         model = _load(self.folder)
@@ -121,12 +133,15 @@ class KokoroEngine(TTSEngine):
         sentences = split_sentences(text)
         if not sentences:
             raise BackendError("There is no text to voice.")
-        for sentence in sentences:
+        for n, sentence in enumerate(sentences, 1):
             try:
                 audio, rate = model.create(
                     sentence, voice.voice, speed=speed, lang=language(voice.voice)
                 )
             except (ValueError, RuntimeError) as exc:  # no phonemes, an ONNX failure
                 raise BackendError(f"Kokoro could not voice {sentence[:60]!r}: {exc}") from exc
+            if n < len(sentences):  # the pause a reader makes, after every piece but the last
+                pause = CLAUSE_PAUSE_S if sentence.endswith((",", ";")) else SENTENCE_PAUSE_S
+                audio = np.concatenate([audio, np.zeros(int(pause * rate), dtype=audio.dtype)])
             samples = (np.clip(audio, -1.0, 1.0) * 32767).astype(np.int16)
             yield shift_pitch(AudioClip(samples, rate), voice.pitch)
