@@ -37,7 +37,9 @@ PEAK_LIMIT = 0.95
 FIRST_PART_S = 2.0  # never less, even when the plan says it would do
 MAX_FIRST_PART_S = 20.0  # nor more, however slow the voice is
 LOW_WATER_S = 6.0
-SAFETY = 1.25  # on the estimated voicing time of what comes next
+SAFETY = 1.15  # on the measured real-time factor ...
+MAX_PLANNED_RTF = 0.97  # ... but at 1 or more no first part is long enough: stalls are due
+MARGIN_S = 1.0
 LOOKAHEAD_S = 60.0  # audio ahead that the first part must cover (stalls happen early)
 WORDS_PER_S = 2.7  # until the first turn is voiced and the real rate is known
 _SENTENCE = re.compile(r"(?<=[.!?;,])\s+")
@@ -113,6 +115,7 @@ class LiveParts:
         self._last_piece_at = self.started
         self._slowest_piece_s = 0.0
         self._voiced_s = 0.0  # speech (no pauses) voiced so far
+        self._first_piece: tuple[float, float] | None = None  # (when, seconds of speech)
         self._turn_voiced_s: dict[int, float] = {}
         # words of each turn's sentences (and clauses), to foresee the coming pieces
         self._chunks = [
@@ -148,6 +151,7 @@ class LiveParts:
         self._pending.append(samples)
         self._position += len(samples) / self._rate
         self._voiced_s += piece.duration_s
+        self._first_piece = self._first_piece or (now, piece.duration_s)
         self._turn_voiced_s[turn] = self._turn_voiced_s.get(turn, 0.0) + piece.duration_s
         if self._release_now(now, turn):
             self._release(now)
@@ -166,10 +170,19 @@ class LiveParts:
         spoken = sum(self._turn_voiced_s.get(t, 0.0) for t in range(turn))
         return words / spoken if words and spoken > 1.0 else WORDS_PER_S
 
+    def _rtf(self, now: float) -> float:
+        """Seconds of voicing per second of speech, measured after the first piece (whose
+        time includes loading the model) once there is more than one."""
+        assert self._first_piece is not None
+        at, first_s = self._first_piece
+        if self._voiced_s - first_s > 0.5:
+            return (now - at) / (self._voiced_s - first_s)
+        return (now - self.started) / max(self._voiced_s, 0.1)
+
     def _needed_first_s(self, now: float, turn: int) -> float:
         """Audio the first part must hold so that a listener starting now is never
         overtaken by voicing, given what the script says comes next."""
-        rtf = (now - self.started) / max(self._voiced_s, 0.1)
+        rtf = self._rtf(now)
         wps = self._words_per_s(turn)
         done_words = self._turn_voiced_s.get(turn, 0.0) * wps
         coming: list[float] = []  # seconds of each piece still to voice, in order
@@ -181,12 +194,13 @@ class LiveParts:
                 coming.append(words / wps)
             if sum(coming) > LOOKAHEAD_S:
                 break
+        rtf = min(SAFETY * rtf, MAX_PLANNED_RTF)
         needed, heard, voiced = 0.0, 0.0, 0.0
         for seconds in coming:  # piece k is ready at rtf*voiced, heard at needed+heard
             voiced += seconds
-            needed = max(needed, SAFETY * rtf * voiced - heard)
+            needed = max(needed, rtf * voiced - heard)
             heard += seconds
-        return needed
+        return needed + MARGIN_S
 
     def finish(self) -> None:
         if self._pending:

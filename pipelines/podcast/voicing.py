@@ -59,6 +59,12 @@ class TurnCache:
 
 
 @dataclass
+class _TurnDone:
+    whole: AudioClip
+    cached: bool
+
+
+@dataclass
 class Voiced:
     clips: list[AudioClip]  # one per turn, in script order
     synthesized: int
@@ -113,23 +119,22 @@ def voice_turns(
     """Voice every turn (cache first), `workers` turns at a time (default: what the
     engine asks for, else one per core); `on_piece` in script order as pieces come."""
     turns = script.turns
-    workers = workers or tts.max_workers or os.cpu_count() or 1
+    speaker = tts.active if isinstance(tts, FallbackTTS) else tts
+    workers = workers or speaker.max_workers or os.cpu_count() or 1
     workers = max(1, min(workers, len(turns) or 1))
-    inboxes: list[queue.Queue[tuple[str, object]]] = [queue.Queue() for _ in turns]
+    inboxes: list[queue.Queue[AudioClip | _TurnDone | BaseException]] = [
+        queue.Queue() for _ in turns
+    ]
 
     def work(i: int) -> None:
         try:
             inbox = inboxes[i]
-            done = voice_turn(
-                tts,
-                turns[i].text,
-                voices[turns[i].speaker],
-                cache,
-                lambda piece: inbox.put(("piece", piece)),
+            whole, hit = voice_turn(
+                tts, turns[i].text, voices[turns[i].speaker], cache, inbox.put
             )
-            inbox.put(("done", done))
+            inbox.put(_TurnDone(whole, hit))
         except BaseException as exc:  # handed to the caller's thread, raised there
-            inboxes[i].put(("error", exc))
+            inboxes[i].put(exc)
 
     clips: list[AudioClip] = []
     hits = 0
@@ -138,16 +143,15 @@ def voice_turns(
         try:
             for i in range(len(turns)):  # in script order
                 while True:
-                    kind, value = inboxes[i].get()
-                    if kind == "error":
-                        raise value  # type: ignore[misc]
-                    if kind == "piece":
+                    item = inboxes[i].get()
+                    if isinstance(item, BaseException):
+                        raise item
+                    if isinstance(item, AudioClip):
                         if on_piece:
-                            on_piece(i, value)  # type: ignore[arg-type]
+                            on_piece(i, item)
                         continue
-                    whole, hit = value  # type: ignore[misc]
-                    clips.append(whole)
-                    hits += bool(hit)
+                    clips.append(item.whole)
+                    hits += item.cached
                     break
         except BaseException:
             for future in futures:

@@ -29,7 +29,7 @@ def _registry() -> ModuleType | None:
 def engines() -> list[str]:
     reg = _registry()
     names = list(getattr(reg, "known_engines", lambda: [])()) if reg else []
-    return names or ["piper", "espeak", "edge", "openai"]
+    return names or ["kokoro", "piper", "espeak", "edge", "openai"]
 
 
 def voices(engine: str) -> list[str]:
@@ -56,6 +56,18 @@ def default_voice(engine: str, field: str) -> str:
     return str((a if field == "voice_a" else b).voice)
 
 
+def voice_names(engine: str) -> dict[str, str]:
+    """Each voice's id -> how the engine names it ("af_heart" -> "Heart — American woman")."""
+    reg = _registry()
+    if reg is None:
+        return {}
+    try:
+        tts = reg.get_tts(resources.settings().tts.model_copy(update={"engine": engine}))
+        return {str(v): str(tts.describe_voice(v)) for v in tts.voices()}
+    except (FolioError, AttributeError, TypeError):
+        return {}
+
+
 def chosen_voice(field: str, names: list[str]) -> str:
     """The voice for a slot. A chosen voice the engine does not have is replaced (and the
     replacement kept, so rendering uses it); no choice means the engine's default."""
@@ -74,6 +86,7 @@ def voice_pickers(prefix: str, *, horizontal: bool = True) -> None:
     """Two voice choices for the current engine (free text when it cannot list voices)."""
     engine = resources.settings().tts.engine
     names = voices(engine)
+    shown = voice_names(engine)
     with st.container(horizontal=horizontal, gap="medium"):
         for field, label in SLOTS:
             key = f"{prefix}{field}"
@@ -81,7 +94,14 @@ def voice_pickers(prefix: str, *, horizontal: bool = True) -> None:
             if state.widget_value(key) != value:
                 state.set_widget_value(key, value)
             if names:
-                st.selectbox(label, names, key=key, on_change=_store, args=(field, key))
+                st.selectbox(
+                    label,
+                    names,
+                    key=key,
+                    format_func=lambda v: shown.get(v, v),
+                    on_change=_store,
+                    args=(field, key),
+                )
             else:
                 st.text_input(
                     label,

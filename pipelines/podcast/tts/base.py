@@ -102,6 +102,10 @@ class TTSEngine(ABC):
         """None when the engine can run here, else what to install or set."""
         return None
 
+    def describe_voice(self, voice: str) -> str:
+        """How a voice is shown in a list ("Heart — American woman"); its id by default."""
+        return voice
+
     def preview(self, text: str, voice: VoiceSpec | str | None = None) -> bytes:
         """A short WAV to hear a voice (the settings screen's "preview voice")."""
         if voice is None:

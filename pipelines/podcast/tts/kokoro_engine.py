@@ -45,6 +45,10 @@ _lock = threading.Lock()
 _loaded: dict[Path, Any] = {}  # one model per folder per process
 
 
+_ACCENTS = {"a": "American", "b": "British"}
+_PEOPLE = {"f": "woman", "m": "man"}
+
+
 def language(voice: str) -> str:
     """kokoro-onnx's espeak language for a voice: British for bf_/bm_, else American."""
     return "en-gb" if voice.startswith("b") else "en-us"
@@ -71,7 +75,9 @@ def _load(folder: Path) -> Any:
             return _loaded[folder]
         model, voices = kokoro_files.find_model(folder), kokoro_files.find_voices(folder)
         if model is None or voices is None:
-            raise BackendError(f"The Kokoro voice is not installed: {kokoro_files.missing(folder)}.")
+            raise BackendError(
+                f"The Kokoro voice is not installed: {kokoro_files.missing(folder)}."
+            )
         try:
             import onnxruntime as ort
             from kokoro_onnx import Kokoro
@@ -118,6 +124,13 @@ class KokoroEngine(TTSEngine):
         with np.load(path) as table:
             names = [n for n in table.files if n.startswith(kokoro_files.ENGLISH_PREFIXES)]
         return sorted(names) or list(ENGLISH_VOICES)
+
+    def describe_voice(self, voice: str) -> str:
+        """'af_heart' -> 'Heart — American woman'."""
+        kind, _, name = voice.partition("_")
+        if len(kind) != 2 or kind[0] not in _ACCENTS or kind[1] not in _PEOPLE or not name:
+            return voice
+        return f"{name.capitalize()} — {_ACCENTS[kind[0]]} {_PEOPLE[kind[1]]}"
 
     def synthesize(self, text: str, voice: VoiceSpec) -> AudioClip:
         pieces = list(self.stream(text, voice))

@@ -63,13 +63,12 @@ class FallbackTTS(TTSEngine):
     def voices(self) -> list[str]:
         return self.primary.voices()
 
+    def describe_voice(self, voice: str) -> str:
+        return self.primary.describe_voice(voice)
+
     @property
     def active(self) -> TTSEngine:
         return self.fallback if self.failed else self.primary
-
-    @property  # type: ignore[override]
-    def max_workers(self) -> int | None:
-        return self.active.max_workers
 
     def stream(self, text: str, voice: VoiceSpec) -> Iterator[AudioClip]:
         if self.failed:  # the fallback streams in its own pieces

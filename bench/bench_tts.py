@@ -1,0 +1,156 @@
+"""Voices: real-time factor and time to first audio per offline engine, then a 5-minute
+episode rendered by each, as the studio renders it.
+
+Per engine (in-process): the first piece of a cold engine (model load included), then
+the real-time factor (seconds of voicing per second of speech) of each host voice on the
+same three lines, warm. Per episode (each engine in a fresh process, cold turn cache, so
+model loading counts as it does for the first render in the app): seconds from Render to
+the first playable part, the whole render, the render as a fraction of the episode's
+length, and how long a listener who pressed play at the first part would wait for audio
+(`live.stalls`: 0 means playback never caught up with voicing).
+
+.venv/bin/python bench/bench_tts.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from common import SOURCES, peak_rss_mb, save
+
+LINES = [
+    "The Time Traveller was one of those men who are too clever to be believed, "
+    "and he always seemed to keep something back.",
+    "So what happened when he came back from the future?",
+    "In 1871, 3.5% of 2,000 readers (Fig. 2) paid £4 for a copy.",
+]
+ENGINES = ("kokoro", "piper", "espeak")
+
+
+def engine_figures(name: str) -> dict:
+    from pipelines.podcast.tts.registry import ENGINES as REGISTRY
+    from pipelines.settings import TTSSettings
+    from pipelines.text.speech import speech_text
+
+    engine = REGISTRY.get(name)(TTSSettings(engine=name))
+    if engine.available():
+        return {"available": False, "why": engine.available()}
+    a, b = engine.default_voices()
+    start = time.perf_counter()
+    first = next(iter(engine.stream(speech_text(LINES[0]), a)))
+    cold_first_s = time.perf_counter() - start
+    rtf = {}
+    for host, voice in (("host_a", a), ("host_b", b)):
+        spent = heard = 0.0
+        for line in LINES:
+            start = time.perf_counter()
+            clip = engine.synthesize(speech_text(line), voice)
+            spent += time.perf_counter() - start
+            heard += clip.duration_s
+        rtf[host] = round(spent / heard, 3)
+    start = time.perf_counter()
+    warm_first = next(iter(engine.stream(speech_text(LINES[0]), a)))
+    return {
+        "available": True,
+        "voices": [a.voice, b.voice],
+        "first_piece_cold_s": round(cold_first_s, 2),
+        "first_piece_warm_s": round(time.perf_counter() - start, 2),
+        "first_piece_audio_s": round(max(first.duration_s, warm_first.duration_s), 2),
+        "rtf": rtf,
+    }
+
+
+def episode_figures(name: str, home: Path) -> dict:
+    """Run in its own process: render the saved script with `name`, cold."""
+    from pipelines.podcast.episodes import render_episode
+    from pipelines.podcast.live import stalls
+    from pipelines.podcast.script_doc import load_script
+    from pipelines.settings import Settings, TTSSettings
+    from pipelines.workspace.store import Workspace
+
+    settings = Settings(home=home, tts=TTSSettings(engine=name))
+    ws = Workspace(home, settings=settings)
+    script = load_script(home / "script.json")
+    parts = []
+    start = time.perf_counter()
+    episode = render_episode(ws, script, settings=settings, on_part=parts.append)
+    total_s = time.perf_counter() - start
+    audio_s = float(episode.duration_s or 0)
+    return {
+        "words": script.word_count,
+        "audio_s": round(audio_s, 1),
+        "first_audio_s": round(parts[0].released_s, 2),
+        "first_part_audio_s": round(parts[0].duration_s, 1),
+        "render_s": round(total_s, 1),
+        "render_over_audio": round(total_s / audio_s, 3),
+        "parts": len(parts),
+        "listener_waits_s": round(stalls(parts), 2),
+        "notes": episode.settings.get("render_notes", []),
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def write_script(home: Path) -> None:
+    from pipelines.podcast.request import PodcastRequest
+    from pipelines.podcast.script import write_script as write
+    from pipelines.podcast.script_doc import save_script
+    from pipelines.workspace import library
+    from pipelines.workspace.store import Workspace
+
+    ws = Workspace(home)
+    source = library.add_file(
+        ws, SOURCES / "books" / "wells_the-time-machine_se.epub", settings=ws.settings
+    ).source
+    chapters = [c.index for c in source.chapters if c.title in ("III", "IV")]
+    settings = ws.settings.model_copy(
+        update={"podcast": ws.settings.podcast.model_copy(update={"helper_model": "off"})}
+    )
+    script = write(ws, PodcastRequest(source.id, chapters, minutes=5), settings=settings)
+    save_script(script, home / "script.json")
+
+
+def main() -> None:
+    load = os.getloadavg()[0]
+    engines = {}
+    for name in ENGINES:
+        done = subprocess.run(
+            [sys.executable, __file__, "--engine", name], capture_output=True, text=True
+        )
+        engines[name] = json.loads(done.stdout.strip().splitlines()[-1])
+    episodes = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp)
+        write_script(home)
+        for name in ("kokoro", "piper"):
+            if not engines[name].get("available"):
+                continue
+            done = subprocess.run(
+                [sys.executable, __file__, "--episode", name, str(home)],
+                capture_output=True,
+                text=True,
+            )
+            episodes[name] = json.loads(done.stdout.strip().splitlines()[-1])
+    save(
+        "tts",
+        {
+            "engines": engines,
+            "episode_5_min": episodes,
+            "load_average_at_start": round(load, 1),
+        },
+    )
+
+
+if __name__ == "__main__":
+    os.environ["FOLIO_PODCAST__HELPER_MODEL"] = "off"
+    if sys.argv[1:2] == ["--engine"]:
+        print(json.dumps(engine_figures(sys.argv[2])))
+    elif sys.argv[1:2] == ["--episode"]:
+        print(json.dumps(episode_figures(sys.argv[2], Path(sys.argv[3]))))
+    else:
+        main()
