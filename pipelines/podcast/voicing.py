@@ -129,9 +129,7 @@ def voice_turns(
     def work(i: int) -> None:
         try:
             inbox = inboxes[i]
-            whole, hit = voice_turn(
-                tts, turns[i].text, voices[turns[i].speaker], cache, inbox.put
-            )
+            whole, hit = voice_turn(tts, turns[i].text, voices[turns[i].speaker], cache, inbox.put)
             inbox.put(_TurnDone(whole, hit))
         except BaseException as exc:  # handed to the caller's thread, raised there
             inboxes[i].put(exc)

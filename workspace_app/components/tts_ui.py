@@ -68,12 +68,14 @@ def voice_names(engine: str) -> dict[str, str]:
         return {}
 
 
-def chosen_voice(field: str, names: list[str]) -> str:
-    """The voice for a slot. A chosen voice the engine does not have is replaced (and the
-    replacement kept, so rendering uses it); no choice means the engine's default."""
+def chosen_voice(field: str, names: list[str], default: str = "") -> str:
+    """The voice for a slot. A chosen voice the engine does not have (another engine's)
+    is replaced by the engine's `default` for that host (and the replacement kept, so
+    rendering uses it); no choice means the engine's default."""
     current = str(getattr(resources.settings().tts, field) or "")
     if names and current and current not in names:
-        current = names[0 if field == "voice_a" else min(1, len(names) - 1)]
+        slot = names[0 if field == "voice_a" else min(1, len(names) - 1)]
+        current = default if default in names else slot
         resources.save_choice("tts", field, current)
     return current
 
@@ -90,7 +92,8 @@ def voice_pickers(prefix: str, *, horizontal: bool = True) -> None:
     with st.container(horizontal=horizontal, gap="medium"):
         for field, label in SLOTS:
             key = f"{prefix}{field}"
-            value = chosen_voice(field, names) or default_voice(engine, field)
+            default = default_voice(engine, field)
+            value = chosen_voice(field, names, default) or default
             if state.widget_value(key) != value:
                 state.set_widget_value(key, value)
             if names:
