@@ -3,7 +3,9 @@ episode rendered by each, as the studio renders it.
 
 Per engine (in-process): the first piece of a cold engine (model load included), then
 the real-time factor (seconds of voicing per second of speech) of each host voice on the
-same three lines, warm. Per episode (each engine in a fresh process, cold turn cache, so
+same three lines, warm; what Whisper-base hears of the numbers sentence with and without
+the speech-ready text (word error rate against the sentence as a person says it), and
+each host's median pitch (needs the `listen` extra, which `make bench` installs). Per episode (each engine in a fresh process, cold turn cache, so
 model loading counts as it does for the first render in the app): seconds from Render to
 the first playable part, the whole render, the render as a fraction of the episode's
 length, and how long a listener who pressed play at the first part would wait for audio
@@ -56,13 +58,39 @@ def engine_figures(name: str) -> dict:
         rtf[host] = round(spent / heard, 3)
     start = time.perf_counter()
     warm_first = next(iter(engine.stream(speech_text(LINES[0]), a)))
+    warm_first_s = time.perf_counter() - start
     return {
         "available": True,
         "voices": [a.voice, b.voice],
         "first_piece_cold_s": round(cold_first_s, 2),
-        "first_piece_warm_s": round(time.perf_counter() - start, 2),
+        "first_piece_warm_s": round(warm_first_s, 2),
         "first_piece_audio_s": round(max(first.duration_s, warm_first.duration_s), 2),
         "rtf": rtf,
+        **heard_figures(engine),
+    }
+
+
+def heard_figures(engine) -> dict:  # type: ignore[no-untyped-def]
+    """Whisper-base's word error rate on the numbers sentence, with and without the
+    speech-ready text, and each host's median pitch (tests/podcast/listening.py)."""
+    from pipelines.text.speech import speech_text
+    from tests.podcast.listening import median_pitch, transcribe, word_error_rate
+
+    a, b = engine.default_voices()
+    said = speech_text(LINES[2])
+    heard = transcribe(engine.synthesize(said, a))
+    raw = transcribe(engine.synthesize(LINES[2], a))
+    line = "So what happened when the Time Traveller came back from the future?"
+    pitch = {}
+    for host, voice in (("host_a", a), ("host_b", b)):
+        clip = engine.synthesize(line, voice)
+        pitch[host] = round(median_pitch(clip.samples, clip.sample_rate))
+    return {
+        "numbers_heard": heard,
+        "numbers_wer": round(word_error_rate(LINES[2], heard), 3),
+        "numbers_heard_without_speech_text": raw,
+        "numbers_wer_without_speech_text": round(word_error_rate(LINES[2], raw), 3),
+        "median_pitch_hz": pitch,
     }
 
 
@@ -71,18 +99,18 @@ def episode_figures(name: str, home: Path) -> dict:
     from pipelines.podcast.episodes import render_episode
     from pipelines.podcast.live import stalls
     from pipelines.podcast.script_doc import load_script
-    from pipelines.settings import Settings, TTSSettings
-    from pipelines.workspace.store import Workspace
+    from pipelines.session import Session
 
-    settings = Settings(home=home, tts=TTSSettings(engine=name))
-    ws = Workspace(home, settings=settings)
+    load = os.getloadavg()[0]
+    session = Session.open(home, overrides={"tts": {"engine": name}})
     script = load_script(home / "script.json")
     parts = []
     start = time.perf_counter()
-    episode = render_episode(ws, script, settings=settings, on_part=parts.append)
+    episode = render_episode(session, script, on_part=parts.append)
     total_s = time.perf_counter() - start
     audio_s = float(episode.duration_s or 0)
     return {
+        "load_average_at_start": round(load, 1),
         "words": script.word_count,
         "audio_s": round(audio_s, 1),
         "first_audio_s": round(parts[0].released_s, 2),
@@ -100,18 +128,14 @@ def write_script(home: Path) -> None:
     from pipelines.podcast.request import PodcastRequest
     from pipelines.podcast.script import write_script as write
     from pipelines.podcast.script_doc import save_script
+    from pipelines.session import Session
     from pipelines.workspace import library
-    from pipelines.workspace.store import Workspace
 
-    ws = Workspace(home)
-    source = library.add_file(
-        ws, SOURCES / "books" / "wells_the-time-machine_se.epub", settings=ws.settings
-    ).source
+    session = Session.open(home, overrides={"podcast": {"helper_model": "off"}})
+    book = SOURCES / "books" / "wells_the-time-machine_se.epub"
+    source = library.add_file(session, book).source
     chapters = [c.index for c in source.chapters if c.title in ("III", "IV")]
-    settings = ws.settings.model_copy(
-        update={"podcast": ws.settings.podcast.model_copy(update={"helper_model": "off"})}
-    )
-    script = write(ws, PodcastRequest(source.id, chapters, minutes=5), settings=settings)
+    script = write(session, PodcastRequest(source.id, chapters, minutes=5))
     save_script(script, home / "script.json")
 
 
@@ -135,7 +159,13 @@ def main() -> None:
                 capture_output=True,
                 text=True,
             )
-            episodes[name] = json.loads(done.stdout.strip().splitlines()[-1])
+            episode = json.loads(done.stdout.strip().splitlines()[-1])
+            # the render against the engine's own voicing speed measured in this run:
+            # 1.0 would mean no cost beyond voicing (mixing, MP3, parts are the rest)
+            rtf = engines[name]["rtf"]
+            voicing_s = episode["audio_s"] * (rtf["host_a"] + rtf["host_b"]) / 2
+            episode["render_over_voicing"] = round(episode["render_s"] / voicing_s, 2)
+            episodes[name] = episode
     save(
         "tts",
         {

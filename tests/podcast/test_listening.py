@@ -17,12 +17,12 @@ from pipelines.podcast.episodes import render_episode
 from pipelines.podcast.ffmpeg import decode_file
 from pipelines.podcast.transcript import parse_vtt_times
 from pipelines.podcast.tts.base import AudioClip, TTSEngine
-from pipelines.podcast.tts.registry import FallbackTTS, get_tts
+from pipelines.podcast.tts.registry import FallbackTTS
 from pipelines.podcast.voicing import TurnCache, voice_turn
+from pipelines.session import Session
 from pipelines.settings import Settings, TTSSettings
 from pipelines.text.speech import speech_text
 from pipelines.types import Episode, Host, Script, Turn
-from pipelines.workspace.store import Workspace
 from tests.podcast.listening import median_pitch, transcribe, word_error_rate, words
 
 pytestmark = pytest.mark.slow
@@ -56,12 +56,13 @@ def _script() -> Script:
 def episode(tmp_path_factory: pytest.TempPathFactory) -> tuple[Script, Episode, AudioClip]:
     home = tmp_path_factory.mktemp("listening-home")
     settings = Settings(home=home, tts=TTSSettings())  # the product's default voice
-    tts = get_tts(settings.tts)
+    session = Session.of(settings)
+    tts = session.tts()
     assert tts.name == "kokoro" and not isinstance(tts, FallbackTTS), (
         "Kokoro is not installed here; run `make voices`"
     )
     script = _script()
-    episode = render_episode(Workspace(home, settings=settings), script, settings=settings)
+    episode = render_episode(session, script)
     assert not episode.settings["render_notes"], episode.settings["render_notes"]
     return script, episode, decode_file(Path(episode.audio_path), sample_rate=RATE)
 
