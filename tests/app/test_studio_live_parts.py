@@ -18,6 +18,7 @@ import pytest
 
 from pipelines.podcast.script_doc import script_to_dict
 from pipelines.podcast.tts.piper_engine import PiperEngine
+from pipelines.settings_file import save_choices
 from pipelines.types import Host, Script, Turn
 from pipelines.workspace import jobs
 from pipelines.workspace.store import Workspace
@@ -74,6 +75,7 @@ def test_the_first_part_plays_while_the_rest_renders(
         return stream(self, text, voice)
 
     monkeypatch.setattr(PiperEngine, "stream", gated)
+    save_choices(home, "tts", {"engine": "piper"})  # the voice this test holds back
     app.session_state[state.SELECTED_SOURCE] = source_id
     app.session_state[state.SAMPLES_CHECKED] = True
     app.session_state[state.NAV] = "Podcast"
