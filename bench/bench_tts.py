@@ -139,14 +139,21 @@ def write_script(home: Path) -> None:
     save_script(script, home / "script.json")
 
 
+def _run(*args: str) -> dict:
+    """One figure-gathering step in its own process; its JSON (or why it failed)."""
+    done = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True)
+    lines = done.stdout.strip().splitlines()
+    if done.returncode or not lines:
+        return {"available": False, "why": done.stderr.strip()[-500:]}
+    result: dict = json.loads(lines[-1])
+    return result
+
+
 def main() -> None:
     load = os.getloadavg()[0]
     engines = {}
     for name in ENGINES:
-        done = subprocess.run(
-            [sys.executable, __file__, "--engine", name], capture_output=True, text=True
-        )
-        engines[name] = json.loads(done.stdout.strip().splitlines()[-1])
+        engines[name] = _run("--engine", name)
     episodes = {}
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)
@@ -154,12 +161,10 @@ def main() -> None:
         for name in ("kokoro", "piper"):
             if not engines[name].get("available"):
                 continue
-            done = subprocess.run(
-                [sys.executable, __file__, "--episode", name, str(home)],
-                capture_output=True,
-                text=True,
-            )
-            episode = json.loads(done.stdout.strip().splitlines()[-1])
+            episode = _run("--episode", name, str(home))
+            if "render_s" not in episode:
+                episodes[name] = episode
+                continue
             # the render against the engine's own voicing speed measured in this run:
             # 1.0 would mean no cost beyond voicing (mixing, MP3, parts are the rest)
             rtf = engines[name]["rtf"]
