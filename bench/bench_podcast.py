@@ -1,8 +1,9 @@
 """A 5-minute offline episode end to end (script + voices + MP3) on this machine: wall time
 and peak RSS with a cold turn cache, the re-render with a warm cache, and piper's
 real-time factor per host voice. Then the render alone, cold, three times: seconds from
-its start to the first segment being playable (the first `on_segment` call, what the
+its start to the first part being playable (the first `on_part` call, what the
 studio plays while the rest is made) next to the whole render, medians of the runs.
+Voiced with piper (the fast engine); the Kokoro default's figures are bench_tts.py's.
 
 .venv/bin/python bench/bench_podcast.py
 """
@@ -19,6 +20,7 @@ from pathlib import Path
 from common import SOURCES, peak_rss_mb, save, session_of
 
 RUNS = 3
+os.environ.setdefault("FOLIO_TTS__ENGINE", "piper")
 
 
 def main() -> None:
@@ -90,7 +92,7 @@ def main() -> None:
                 session_of(ws),
                 script,
                 episode_id=episode.id,
-                on_segment=lambda index, wav, ready=ready: ready.append(time.perf_counter()),
+                on_part=lambda part, ready=ready: ready.append(time.perf_counter()),
             )
             total_s.append(time.perf_counter() - start)
             first_s.append(ready[0] - start)

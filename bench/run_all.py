@@ -15,6 +15,7 @@ ORDER = [
     "bench_answer.py",
     "bench_llm.py",
     "bench_podcast.py",
+    "bench_tts.py",
     "bench_load.py",
 ]
 

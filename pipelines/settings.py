@@ -50,12 +50,21 @@ class LLMSettings(BaseModel):
 
 
 class TTSSettings(BaseModel):
-    engine: str = Field("piper", description="piper | espeak | edge | openai")
+    engine: str = Field(
+        "kokoro",
+        description="kokoro (offline, two voices; piper stands in when its files are not "
+        "installed) | piper (offline, fastest) | espeak | edge | openai",
+    )
     voice_a: str = Field("", description="Voice for host A (engine default when empty).")
     voice_b: str = Field("", description="Voice for host B (engine default when empty).")
     base_url: str = Field("http://127.0.0.1:8880/v1", description="/v1/audio/speech server.")
     api_key: SecretStr | None = Field(None, description="Key for the speech server.")
     edge_timeout_s: float = Field(15.0, description="Bound on one edge-tts request.")
+    kokoro_dir: str = Field(
+        "",
+        description="Folder with the Kokoro model and voices (empty: Folio's model cache, "
+        "filled by `make voices`).",
+    )
 
 
 class PodcastSettings(BaseModel):

@@ -14,6 +14,10 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 # Podcast tests of the rules writer stay fast and deterministic whatever the environment
 # says: the small local model is off unless a test turns it on (test_assisted_writer.py).
 os.environ.setdefault("FOLIO_PODCAST__HELPER_MODEL", "off")
+# Rendering tests voice with piper (RTF ~0.1); the default Kokoro voice (RTF ~0.65) is
+# tested where the voice itself is the point (tests/podcast/test_kokoro.py, test_listening.py).
+# The app's tests drop this (the environment would win over the choice made on screen).
+os.environ.setdefault("FOLIO_TTS__ENGINE", "piper")
 
 from tests.sources import (  # noqa: F401 - re-exported for fixtures
     ALICE,

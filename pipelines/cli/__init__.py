@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
         library_cmds,
         podcast_cmds,
         qa_cmds,
+        voice_cmds,
     )
 
     parser = argparse.ArgumentParser(
@@ -35,7 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--home", help="workspace folder (default: FOLIO_HOME or ~/.folio)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (library_cmds, qa_cmds, companion_cmds, podcast_cmds, eval_cmds, archive_cmds):
+    for module in (
+        library_cmds, qa_cmds, companion_cmds, podcast_cmds, voice_cmds, eval_cmds, archive_cmds
+    ):
         module.register(commands)
     return parser
 

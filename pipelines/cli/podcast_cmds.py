@@ -23,6 +23,8 @@ from pipelines.types import Episode, Script, Source
 
 
 def register(commands: argparse._SubParsersAction) -> None:
+    from pipelines.podcast.tts.registry import known_engines
+
     p = commands.add_parser("podcast", help="write and voice a two-host episode about chapters")
     p.add_argument("source", metavar="SOURCE")
     p.add_argument("--chapters", help="chapters to cover, e.g. 3,4 or 1-5 (default: all)")
@@ -30,7 +32,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=FORMATS, default="deep-dive")
     p.add_argument("--hosts", default="Ada,Ben", help='two names, e.g. "Ada,Ben"')
     p.add_argument("--focus", default="", help='e.g. "explain it to a 12-year-old"')
-    p.add_argument("--tts", choices=["piper", "espeak", "edge", "openai"], help="voice engine")
+    p.add_argument("--tts", choices=known_engines(), help="voice engine")
+    p.add_argument(
+        "--voices", help='host A and B voices, e.g. "af_heart,am_michael" (folio voices)'
+    )
     p.add_argument("--series", action="store_true", help="one episode per chapter")
     p.add_argument("--script-only", action="store_true", help="write the script JSON, no audio")
     p.add_argument("--out", type=Path, help="also copy the MP3 and transcripts here")
@@ -39,7 +44,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 
     p = commands.add_parser("render", help="voice an edited script (JSON from --script-only)")
     p.add_argument("script", type=Path, metavar="SCRIPT.json")
-    p.add_argument("--tts", choices=["piper", "espeak", "edge", "openai"])
+    p.add_argument("--tts", choices=known_engines())
+    p.add_argument("--voices", help='host A and B voices, e.g. "af_heart,am_michael"')
     p.add_argument("--out", type=Path)
     add_json_flag(p)
     p.set_defaults(handler=cmd_render)
@@ -73,9 +79,17 @@ def stage_bars(enabled: bool) -> Iterator[Callable[[str, int, int], None]]:
 
 
 def _session(args: argparse.Namespace) -> Session:
-    """The command's session; `--tts ENGINE` overrides the chosen speech engine."""
-    tts = getattr(args, "tts", None)
-    return open_session(args, {"tts": {"engine": tts}} if tts else None)
+    """The command's session; `--tts ENGINE` and `--voices A,B` override the chosen
+    speech engine and host voices."""
+    tts: dict[str, str] = {}
+    if getattr(args, "tts", None):
+        tts["engine"] = args.tts
+    if getattr(args, "voices", None):
+        names = [v.strip() for v in args.voices.split(",")]
+        if len(names) != 2 or not all(names):
+            raise FolioError('Give two voices, e.g. --voices "af_heart,am_michael".')
+        tts["voice_a"], tts["voice_b"] = names
+    return open_session(args, {"tts": tts} if tts else None)
 
 
 def _hosts(value: str) -> tuple[str, str]:

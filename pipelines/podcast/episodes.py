@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipelines.errors import NotFoundError
-from pipelines.podcast.render import RenderProgress, SegmentReady, render_script
+from pipelines.podcast.live import PartCallback
+from pipelines.podcast.render import RenderProgress, render_script
 from pipelines.podcast.script_doc import (
     save_script,
     script_from_dict,
@@ -37,11 +38,12 @@ def render_episode(
     progress: RenderProgress | None = None,
     episode_id: str | None = None,
     out_dir: Path | None = None,
-    on_segment: SegmentReady | None = None,
+    on_part: PartCallback | None = None,
 ) -> Episode:
     """Voice, mix and store an episode (resumable: voiced turns come from the cache).
 
-    `on_segment(segment index, wav path)` as each segment becomes playable, in order.
+    `on_part(PartReady)` each time more of the episode is playable while the rest is
+    voiced (render.py, live.py).
     """
     validate_script(script)
     ws, settings = session.workspace, session.settings
@@ -69,7 +71,7 @@ def render_episode(
         cache_dir=ws.cache_dir / "tts",
         album=album,
         progress=progress,
-        on_segment=on_segment,
+        on_part=on_part,
     )
     save_script(script, folder / "script.json")
     snapshot = {

@@ -1,26 +1,21 @@
 """Script -> voices -> one MP3 with chapter marks, plus transcripts.
 
-One function per concern: `voice_turns` (parallel, cache first), `mix` (levels and pauses
-into a WAV on disk, cues, chapter marks), `encode` (MP3, ID3 tags, check, atomic move),
-`SegmentPreviews` (each segment playable as soon as it is voiced); `render_script` runs
-them in order and times each stage.
+One function per concern: `voice_turns` (voicing.py: speech-ready text, turn cache,
+pieces in script order), `LiveParts` (live.py: what is voiced so far, playable at once),
+`mix` (levels and pauses into a WAV on disk, cues, chapter marks), `encode` (MP3, ID3
+tags, check, atomic move); `render_script` runs them in order and times each stage.
 
-Each turn's audio is cached by a hash of (engine, voice, speed, pitch, text), so an
-interrupted render resumes where it stopped and an edit re-voices only what changed.
 Turns are mixed straight into a WAV on disk (never the whole episode in memory), then
 encoded once with ffmpeg from the imageio-ffmpeg wheel.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import os
 import tempfile
 import time
 import wave
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,22 +23,19 @@ import numpy as np
 
 from pipelines.errors import FolioError
 from pipelines.podcast.ffmpeg import wav_to_mp3
+from pipelines.podcast.live import LiveParts, PartCallback, PartReady, levelled, pause_before
 from pipelines.podcast.mp3_tags import ChapterMark, tag_mp3
 from pipelines.podcast.transcript import Cue, write_transcripts
-from pipelines.podcast.tts.base import AudioClip, TTSEngine, VoiceSpec, resample
-from pipelines.podcast.tts.registry import FallbackTTS
+from pipelines.podcast.tts.base import AudioClip, TTSEngine, VoiceSpec
+from pipelines.podcast.voicing import TurnCache, voice_turns
 from pipelines.types import Script
 from pipelines.workspace.store import atomic_write
 
 log = logging.getLogger(__name__)
 
 RenderProgress = Callable[[str, int, int], None]  # (stage, done, total)
-SegmentReady = Callable[[int, Path], None]  # (segment index, WAV of that segment)
 
-TURN_PAUSE_S = 0.35
-SEGMENT_PAUSE_S = 0.9
-TARGET_RMS = 0.08  # ~ -22 dBFS: both voices at the same loudness
-PEAK_LIMIT = 0.95
+__all__ = ["PartReady", "RenderProgress", "RenderResult", "encode", "mix", "render_script"]
 
 
 @dataclass
@@ -56,108 +48,7 @@ class RenderResult:
     chapters: list[ChapterMark]
     notes: list[str] = field(default_factory=list)
     stage_s: dict[str, float] = field(default_factory=dict)  # voices_s, mix_s, encode_s
-
-
-def turn_key(engine: str, voice: VoiceSpec, text: str) -> str:
-    return hashlib.sha256(f"{engine}\n{voice.cache_key()}\n{text}".encode()).hexdigest()
-
-
-class TurnCache:
-    """WAV files by turn key under the workspace's cache folder."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-
-    def path(self, key: str) -> Path:
-        return self.root / key[:2] / f"{key}.wav"
-
-    def get(self, key: str) -> AudioClip | None:
-        path = self.path(key)
-        if not path.exists():
-            return None
-        try:
-            return AudioClip.from_wav_bytes(path.read_bytes())
-        except Exception:  # a damaged cache entry is re-synthesised, never fatal
-            path.unlink(missing_ok=True)
-            return None
-
-    def put(self, key: str, clip: AudioClip) -> None:
-        atomic_write(self.path(key), clip.to_wav_bytes())
-
-
-def _voice_turn(
-    tts: TTSEngine, text: str, voice: VoiceSpec, cache: TurnCache
-) -> tuple[AudioClip, bool]:
-    """(clip, came_from_cache). After an online engine failed, the offline one's cache is used."""
-    engine, spec = tts, voice
-    if isinstance(tts, FallbackTTS) and tts.failed:
-        engine, spec = tts.fallback, tts._mapped(voice)
-    key = turn_key(engine.name, spec, text)
-    if (clip := cache.get(key)) is not None:
-        return clip, True
-    clip = engine.synthesize(text, spec)
-    if isinstance(tts, FallbackTTS) and tts.failed and engine is tts:
-        key = turn_key(
-            tts.fallback.name, tts._mapped(voice), text
-        )  # it was the fallback that spoke
-    if clip.duration_s <= 0:
-        raise FolioError("The voice produced no audio for a turn; check the TTS settings.")
-    cache.put(key, clip)
-    return clip, False
-
-
-def _normalised(clip: AudioClip, rate: int) -> np.ndarray:
-    samples = (
-        clip.samples
-        if clip.sample_rate == rate
-        else resample(clip.samples, clip.sample_rate / rate)
-    )
-    audio = samples.astype(np.float32) / 32768.0
-    rms = float(np.sqrt(np.mean(audio**2))) if len(audio) else 0.0
-    if rms > 1e-4:
-        audio *= TARGET_RMS / rms
-    peak = float(np.max(np.abs(audio))) if len(audio) else 0.0
-    if peak > PEAK_LIMIT:
-        audio *= PEAK_LIMIT / peak
-    return (audio * 32767).astype(np.int16)
-
-
-def voice_turns(
-    script: Script,
-    *,
-    tts: TTSEngine,
-    voices: dict[str, VoiceSpec],
-    cache: TurnCache,
-    workers: int | None = None,
-    on_turn: Callable[[int, AudioClip], None] | None = None,
-) -> tuple[list[AudioClip], int, int]:
-    """Voice every turn (cache first), `workers` turns at a time, in script order.
-
-    `on_turn(index, clip)` is called in script order as soon as a turn and all turns
-    before it are voiced. Returns (clips, synthesized, cached).
-    """
-    turns = script.turns
-    workers = max(1, min(workers or os.cpu_count() or 1, len(turns) or 1))
-    clips: list[AudioClip | None] = [None] * len(turns)
-    hits = [False] * len(turns)
-
-    def one(i: int) -> int:
-        clips[i], hits[i] = _voice_turn(tts, turns[i].text, voices[turns[i].speaker], cache)
-        return i
-
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="folio-voice") as pool:
-        futures = [pool.submit(one, i) for i in range(len(turns))]  # in order: first come first
-        try:
-            for i, future in enumerate(futures):  # in script order
-                future.result()
-                if on_turn:
-                    on_turn(i, clips[i])  # type: ignore[arg-type]
-        except BaseException:
-            for f in futures:
-                f.cancel()
-            raise
-    cached = sum(hits)
-    return [c for c in clips if c is not None], len(turns) - cached, cached
+    parts: list[PartReady] = field(default_factory=list)  # handed over while voicing
 
 
 @dataclass
@@ -182,17 +73,15 @@ def mix(script: Script, clips: list[AudioClip], wav_path: Path) -> Mix:
         out.setsampwidth(2)
         out.setframerate(rate)
         previous = None
-        for turn, clip in zip(script.turns, clips, strict=True):
-            if previous is not None:
-                pause = SEGMENT_PAUSE_S if turn.segment != previous else TURN_PAUSE_S
-                silence = np.zeros(int(pause * rate), dtype=np.int16)
-                out.writeframes(silence.tobytes())
-                position += len(silence)
+        for n, (turn, clip) in enumerate(zip(script.turns, clips, strict=True)):
+            silence = np.zeros(int(pause_before(script, n) * rate), dtype=np.int16)
+            out.writeframes(silence.tobytes())
+            position += len(silence)
             if turn.segment != previous:
                 marks.append(
                     ChapterMark(_segment_title(script, turn.segment), position * 1000 // rate, 0)
                 )
-            samples = _normalised(clip, rate)
+            samples = levelled(clip, rate)
             cues.append(
                 Cue(position / rate, (position + len(samples)) / rate, turn.speaker, turn.text)
             )
@@ -215,40 +104,6 @@ def encode(wav_path: Path, mp3_path: Path, *, title: str, album: str, mixed: Mix
     atomic_write(mp3_path, tmp.read_bytes())
 
 
-class SegmentPreviews:
-    """Each segment as its own WAV as soon as its turns are voiced (for playing while the
-    rest renders); content-addressed under the turn cache, so re-renders reuse them."""
-
-    def __init__(
-        self, script: Script, voices: dict[str, VoiceSpec], root: Path, on_segment: SegmentReady
-    ) -> None:
-        self.script, self.root, self.on_segment = script, root, on_segment
-        self.voices = voices
-        self.pending: list[tuple[int, AudioClip]] = []
-
-    def __call__(self, index: int, clip: AudioClip) -> None:
-        turns = self.script.turns
-        self.pending.append((index, clip))
-        last_of_segment = (
-            index + 1 == len(turns) or turns[index + 1].segment != turns[index].segment
-        )
-        if not last_of_segment:
-            return
-        segment = turns[index].segment
-        part = [(turns[i], c) for i, c in self.pending]
-        self.pending = []
-        key = hashlib.sha256(
-            "\n".join(f"{self.voices[t.speaker].cache_key()}|{t.text}" for t, _ in part).encode()
-        ).hexdigest()
-        path = self.root / f"{key}.wav"
-        if not path.exists():
-            rate = part[0][1].sample_rate
-            pause = np.zeros(int(TURN_PAUSE_S * rate), dtype=np.int16).tobytes()
-            body = pause.join(_normalised(c, rate).tobytes() for _, c in part)
-            atomic_write(path, AudioClip(np.frombuffer(body, dtype=np.int16), rate).to_wav_bytes())
-        self.on_segment(segment, path)
-
-
 def render_script(
     script: Script,
     out_dir: Path,
@@ -259,44 +114,47 @@ def render_script(
     album: str = "",
     progress: RenderProgress | None = None,
     base_name: str = "episode",
-    on_segment: SegmentReady | None = None,
+    on_part: PartCallback | None = None,
     workers: int | None = None,
 ) -> RenderResult:
     """Voices -> mix -> MP3 with chapter marks -> transcripts, timing each stage.
 
     `progress(stage, done, total)` for stages "voices", "mixing", "encoding";
-    `on_segment(segment index, wav path)` as each segment becomes playable, in order.
+    `on_part(PartReady)` each time more of the episode is playable, in order, while
+    the rest is voiced (see live.py for when).
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     cache = TurnCache(cache_dir)
     total = len(script.turns)
     times: dict[str, float] = {}
-    finished = 0
-    previews = (
-        SegmentPreviews(script, voices, cache_dir / "segments", on_segment) if on_segment else None
-    )
+    live = LiveParts(script, cache_dir / "live", on_part) if on_part else None
+    turns_done = 0
 
-    def on_turn(index: int, clip: AudioClip) -> None:
-        nonlocal finished
-        finished += 1
-        if progress:
-            progress("voices", finished, total)
-        if previews:
-            previews(index, clip)
+    def on_piece(turn: int, piece: AudioClip) -> None:
+        nonlocal turns_done
+        if live:
+            live.add(turn, piece)
+        if progress and turn > turns_done:  # the turns before this one are voiced
+            turns_done = turn
+            progress("voices", turns_done, total)
 
     if progress:
         progress("voices", 0, total)
     t0 = time.perf_counter()
-    clips, synthesized, cached = voice_turns(
-        script, tts=tts, voices=voices, cache=cache, workers=workers, on_turn=on_turn
+    voiced = voice_turns(
+        script, tts=tts, voices=voices, cache=cache, workers=workers, on_piece=on_piece
     )
+    if live:
+        live.finish()
+    if progress:
+        progress("voices", total, total)
     times["voices_s"] = time.perf_counter() - t0
     with tempfile.TemporaryDirectory(prefix="folio-mix-") as tmp:
         if progress:
             progress("mixing", 0, 1)
         t0 = time.perf_counter()
         wav_path = Path(tmp) / "mix.wav"
-        mixed = mix(script, clips, wav_path)
+        mixed = mix(script, voiced.clips, wav_path)
         times["mix_s"] = time.perf_counter() - t0
         if progress:
             progress("mixing", 1, 1)
@@ -313,11 +171,12 @@ def render_script(
         mp3_path,
         transcripts,
         mixed.duration_s,
-        synthesized,
-        cached,
+        voiced.synthesized,
+        voiced.cached,
         mixed.marks,
         notes,
         {k: round(v, 3) for k, v in times.items()},
+        live.parts if live else [],
     )
 
 

@@ -36,6 +36,7 @@ def app(book_home, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
     home, _ = book_home
     monkeypatch.setenv("FOLIO_HOME", str(home))
     monkeypatch.setenv(state.RAISE_ENV, "1")
+    monkeypatch.delenv("FOLIO_TTS__ENGINE", raising=False)  # the app's own default and choices
     for name in (state.PREFS_FILE, "settings.toml", "keys.toml"):  # each test starts afresh
         (home / name).unlink(missing_ok=True)
     st.cache_resource.clear()

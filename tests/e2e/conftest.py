@@ -46,6 +46,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     home = tmp_path_factory.mktemp("e2e-home")
     port = free_port()
     env = {**os.environ, "FOLIO_HOME": str(home), "HF_HUB_OFFLINE": "1"}
+    env.pop("FOLIO_TTS__ENGINE", None)  # the voices are chosen on screen, as a user would
     log = (tmp_path_factory.mktemp("e2e-log") / "streamlit.log").open("w")
     streamlit = Path(sys.executable).with_name("streamlit")
     proc = subprocess.Popen(

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 from typing import Any
 
 from pipelines.podcast import script_doc
+from pipelines.podcast.live import PartReady
 from pipelines.workspace.jobs import Report
 from pipelines.workspace.store import Workspace
 from workspace_app import resources
@@ -18,8 +18,9 @@ def start_recording(ws: Workspace, drafts: list[dict[str, Any]]) -> str:
 
     The job's payload keeps what was asked for (`requested`), so the page can say so
     when the episode came out with other voices (an engine fell back, a voice is unknown),
-    and, while it runs, each segment already voiced (`segments`: episode number, segment
-    index, title, WAV path), so the page can play it while the rest is being made.
+    and, while it runs, each part of the episode already voiced (`parts`: episode number,
+    part index, segment title, start and length, WAV path), so the page can play them one
+    after the other while the rest is being made.
     """
     scripts = [script_doc.script_from_dict(d) for d in drafts]
     for script in scripts:
@@ -44,14 +45,19 @@ def start_recording(ws: Workspace, drafts: list[dict[str, Any]]) -> str:
             def progress(stage: str, done: int, total: int, part: str = part) -> None:
                 report(f"{part}{stage}", done, total)
 
-            def ready(
-                segment: int, wav: Path, n: int = n, titles: list[str] = script.segments
-            ) -> None:
-                title = titles[segment] if segment < len(titles) else ""
-                item = {"episode": n, "segment": segment, "title": title, "path": str(wav)}
-                job_ui.add_to_payload(ws, "render", token, "segments", item)
+            def ready(part: PartReady, n: int = n) -> None:
+                item = {
+                    "episode": n,
+                    "part": part.index,
+                    "segment": part.segment,
+                    "title": part.title,
+                    "start_s": round(part.start_s, 2),
+                    "duration_s": round(part.duration_s, 2),
+                    "path": str(part.path),
+                }
+                job_ui.add_to_payload(ws, "render", token, "parts", item)
 
-            episode = render_episode(session, script, progress=progress, on_segment=ready)
+            episode = render_episode(session, script, progress=progress, on_part=ready)
             ids.append(episode.id)
         return {"episodes": ids}
 
@@ -61,6 +67,6 @@ def start_recording(ws: Workspace, drafts: list[dict[str, Any]]) -> str:
         "requested": requested,
         "token": token,
         "scripts": len(scripts),
-        "segments": [],
+        "parts": [],
     }
     return job_ui.start(ws, "render", work, payload)

@@ -7,6 +7,8 @@ them, and rendering uses the same Settings, so the voices shown are the voices h
 
 from __future__ import annotations
 
+import logging
+import threading
 from types import ModuleType
 
 import streamlit as st
@@ -14,6 +16,7 @@ import streamlit as st
 from pipelines.errors import FolioError
 from workspace_app import resources, state
 
+log = logging.getLogger("folio.app")
 PREVIEW_LINE = "Hello, and welcome to Folio. Today we are reading together."
 SLOTS = (("voice_a", "First host's voice"), ("voice_b", "Second host's voice"))
 
@@ -29,7 +32,7 @@ def _registry() -> ModuleType | None:
 def engines() -> list[str]:
     reg = _registry()
     names = list(getattr(reg, "known_engines", lambda: [])()) if reg else []
-    return names or ["piper", "espeak", "edge", "openai"]
+    return names or ["kokoro", "piper", "espeak", "edge", "openai"]
 
 
 def voices(engine: str) -> list[str]:
@@ -56,12 +59,26 @@ def default_voice(engine: str, field: str) -> str:
     return str((a if field == "voice_a" else b).voice)
 
 
-def chosen_voice(field: str, names: list[str]) -> str:
-    """The voice for a slot. A chosen voice the engine does not have is replaced (and the
-    replacement kept, so rendering uses it); no choice means the engine's default."""
+def voice_names(engine: str) -> dict[str, str]:
+    """Each voice's id -> how the engine names it ("af_heart" -> "Heart — American woman")."""
+    reg = _registry()
+    if reg is None:
+        return {}
+    try:
+        tts = reg.get_tts(resources.settings().tts.model_copy(update={"engine": engine}))
+        return {str(v): str(tts.describe_voice(v)) for v in tts.voices()}
+    except (FolioError, AttributeError, TypeError):
+        return {}
+
+
+def chosen_voice(field: str, names: list[str], default: str = "") -> str:
+    """The voice for a slot. A chosen voice the engine does not have (another engine's)
+    is replaced by the engine's `default` for that host (and the replacement kept, so
+    rendering uses it); no choice means the engine's default."""
     current = str(getattr(resources.settings().tts, field) or "")
     if names and current and current not in names:
-        current = names[0 if field == "voice_a" else min(1, len(names) - 1)]
+        slot = names[0 if field == "voice_a" else min(1, len(names) - 1)]
+        current = default if default in names else slot
         resources.save_choice("tts", field, current)
     return current
 
@@ -74,14 +91,23 @@ def voice_pickers(prefix: str, *, horizontal: bool = True) -> None:
     """Two voice choices for the current engine (free text when it cannot list voices)."""
     engine = resources.settings().tts.engine
     names = voices(engine)
+    shown = voice_names(engine)
     with st.container(horizontal=horizontal, gap="medium"):
         for field, label in SLOTS:
             key = f"{prefix}{field}"
-            value = chosen_voice(field, names) or default_voice(engine, field)
+            default = default_voice(engine, field)
+            value = chosen_voice(field, names, default) or default
             if state.widget_value(key) != value:
                 state.set_widget_value(key, value)
             if names:
-                st.selectbox(label, names, key=key, on_change=_store, args=(field, key))
+                st.selectbox(
+                    label,
+                    names,
+                    key=key,
+                    format_func=lambda v: shown.get(v, v),
+                    on_change=_store,
+                    args=(field, key),
+                )
             else:
                 st.text_input(
                     label,
@@ -90,6 +116,31 @@ def voice_pickers(prefix: str, *, horizontal: bool = True) -> None:
                     on_change=_store,
                     args=(field, key),
                 )
+
+
+@st.cache_resource(show_spinner=False)
+def _warming(engine: str, folder: str) -> threading.Thread:
+    """Once per process and engine: load its model in the background."""
+
+    def work() -> None:
+        reg = _registry()
+        try:
+            settings = resources.settings().tts.model_copy(update={"engine": engine})
+            if reg is not None:
+                reg.get_tts(settings).warm_up()
+        except Exception as exc:  # only an optimisation: the render says what is wrong
+            log.info("Could not warm up the %s voice: %s", engine, exc)
+
+    thread = threading.Thread(target=work, name=f"folio-warm-{engine}", daemon=True)
+    thread.start()
+    return thread
+
+
+def warm_up() -> None:
+    """Get the chosen voice ready while a script is edited, so Render starts speaking at
+    once (Kokoro's model takes a second or two to load and first run)."""
+    tts = resources.settings().tts
+    _warming(tts.engine, tts.kokoro_dir)
 
 
 def preview(engine: str, voice: str) -> bytes | None:

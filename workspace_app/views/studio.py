@@ -39,6 +39,31 @@ SCROLL_JS = """<script>
 })();
 </script>""".replace("PLAYER_KEY", PLAYER_KEY)
 FORMAT_NAMES = {"deep-dive": "Deep dive", "brief": "Brief", "debate": "Debate"}
+LIVE_KEY = "studio_live"
+# While a render runs: when one part's player ends, play the next; if the next is not
+# there yet, play it as soon as it appears. No document text goes in here.
+LIVE_JS = """<script>
+(function () {
+  if (window.folioLiveParts) return;
+  window.folioLiveParts = true;
+  const inLive = (el) => el instanceof HTMLAudioElement && el.closest(".st-key-LIVE_KEY");
+  const following = (audio) => {
+    const all = Array.from(document.querySelectorAll(".st-key-LIVE_KEY audio"));
+    const i = all.indexOf(audio);
+    return i >= 0 ? all[i + 1] : undefined;
+  };
+  let waiting = null;
+  document.addEventListener("ended", (event) => {
+    if (!inLive(event.target)) return;
+    const next = following(event.target);
+    if (next) { next.play().catch(() => null); } else { waiting = event.target; }
+  }, true);
+  new MutationObserver(() => {
+    const next = waiting && following(waiting);
+    if (next) { waiting = null; next.play().catch(() => null); }
+  }).observe(document.body, {childList: true, subtree: true});
+})();
+</script>""".replace("LIVE_KEY", LIVE_KEY)
 
 
 def _chapters(source: Source) -> list[int]:
@@ -141,25 +166,35 @@ def _progress(ws: Workspace, kind: str, detail: Callable[[Job], None] | None = N
         job_ui.show_failure(job)
 
 
-def segment_label(item: dict[str, Any], episodes: int = 1) -> str:
-    """'Segment 2 ready — The Time Traveller' (the episode too when a series renders)."""
-    number = int(item["segment"]) + 1
-    label = f"Segment {number} ready"
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(int(round(seconds)), 60)
+    return f"{minutes}:{secs:02d}"
+
+
+def part_label(item: dict[str, Any], episodes: int = 1) -> str:
+    """'Part 2 · 0:07–0:19 · The Time Traveller' (the episode too when a series renders)."""
+    start = float(item.get("start_s") or 0)
+    end = start + float(item.get("duration_s") or 0)
+    label = f"Part {int(item.get('part', 0)) + 1} · {_clock(start)}–{_clock(end)}"
     if episodes > 1:
-        label = f"Episode {item['episode']}, segment {number} ready"
-    return f"{label} — {item['title']}" if item.get("title") else label
+        label = f"Episode {item['episode']}, {label[0].lower()}{label[1:]}"
+    return f"{label} · {item['title']}" if item.get("title") else label
 
 
-def ready_segments(job: Job) -> None:
-    """While a render runs: a player for each segment already voiced, in order; the first
-    one can be heard while the rest is still being made."""
+def ready_parts(job: Job) -> None:
+    """While a render runs: the parts already voiced, in order; pressing play on the
+    first plays each next one when the one before ends (LIVE_JS), while the rest is
+    still being made (pipelines/podcast/live.py hands them over so it never runs out)."""
     episodes = int(job.payload.get("scripts") or 1)
-    for item in job.payload.get("segments") or []:
-        path = Path(str(item.get("path", "")))
-        if not path.is_file():
-            continue
-        st.caption(escape_md(segment_label(item, episodes)))
-        st.audio(str(path), format="audio/wav")
+    items = [i for i in job.payload.get("parts") or [] if Path(str(i.get("path", ""))).is_file()]
+    if not items:
+        return
+    st.caption("Listen now: the parts play one after another while the rest is recorded.")
+    with st.container(key=LIVE_KEY):
+        for item in items:
+            st.caption(escape_md(part_label(item, episodes)))
+            st.audio(str(item["path"]), format="audio/wav")
+    st.html(LIVE_JS, unsafe_allow_javascript=True)
 
 
 def _load_finished_script(ws: Workspace) -> None:
@@ -224,6 +259,7 @@ def _editor(ws: Workspace) -> None:
             format_func=lambda n: f"{n + 1}. {drafts[n]['title']}",
         )
     valid = script_editor(ws, draft_no, drafts[draft_no])
+    tts_ui.warm_up()  # the voice loads while the script is read and edited
     label = "Render audio" if len(drafts) == 1 else f"Render all {len(drafts)} episodes"
     if st.button(label, key="studio_render", type="primary", disabled=not valid):
         try:
@@ -232,7 +268,7 @@ def _editor(ws: Workspace) -> None:
             st.error(str(exc))
             return
         st.rerun()
-    _progress(ws, "render", ready_segments)
+    _progress(ws, "render", ready_parts)
 
 
 def _top_episode(ws: Workspace, source: Source) -> Episode | None:

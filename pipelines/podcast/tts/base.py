@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import wave
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -75,10 +76,19 @@ class TTSEngine(ABC):
 
     name: str = "tts"
     online: bool = False  # needs the network (so it can fail and fall back)
+    # turns voiced at once by a render: None = one per core; 1 where parallel turns
+    # finish no sooner than sequential ones (then the first turn is ready soonest)
+    max_workers: int | None = None
 
     @abstractmethod
     def synthesize(self, text: str, voice: VoiceSpec) -> AudioClip:
         """Speech for `text`; raises BackendError when the engine cannot speak."""
+
+    def stream(self, text: str, voice: VoiceSpec) -> Iterator[AudioClip]:
+        """The speech for `text` in consecutive pieces (e.g. a sentence each), each as
+        soon as it is made; played one after the other they are the whole text. Engines
+        that cannot stream give one piece."""
+        yield self.synthesize(text, voice)
 
     @abstractmethod
     def default_voices(self) -> tuple[VoiceSpec, VoiceSpec]:
@@ -91,6 +101,14 @@ class TTSEngine(ABC):
     def available(self) -> str | None:
         """None when the engine can run here, else what to install or set."""
         return None
+
+    def warm_up(self) -> None:  # noqa: B027 - optional, not abstract
+        """Load what the first synthesis would (a model), so a render starts at once.
+        Cheap engines need nothing."""
+
+    def describe_voice(self, voice: str) -> str:
+        """How a voice is shown in a list ("Heart — American woman"); its id by default."""
+        return voice
 
     def preview(self, text: str, voice: VoiceSpec | str | None = None) -> bytes:
         """A short WAV to hear a voice (the settings screen's "preview voice")."""

