@@ -52,6 +52,8 @@ FLASH = "flash"  # list[tuple[where, kind, text]]: messages from callbacks, show
 RESTORED = "restored"  # bool: the address bar and preferences were read into this session
 SAVED_PREFS = "saved_prefs"  # str: the preferences JSON last written (to skip equal writes)
 RAISE_ERRORS = "raise_errors"  # bool: views re-raise instead of showing the friendly message
+CONNECT_FOUND = "connect_found"  # dict[where, list[(name, base_url, models)]]: servers found
+CONNECT_MODELS = "connect_models"  # dict[where, list[str]]: models an API listed
 
 # -- widget keys ------------------------------------------------------------------------
 NAV = "nav_view"
@@ -308,6 +310,30 @@ def pop_flash(where: str = "main") -> list[tuple[str, str]]:
     mine = [(kind, text) for w, kind, text in waiting if w == where]
     st.session_state[FLASH] = [m for m in waiting if m[0] != where]
     return mine
+
+
+# -- connecting a model (the welcome card and Settings) ---------------------------------------
+def connect_key(where: str, name: str) -> str:
+    """Widget key of the connect form drawn at `where` ("welcome" or "settings")."""
+    return f"{where}_connect_{name}"
+
+
+def found_servers(where: str) -> list[tuple[str, str, list[str]]]:
+    found: dict[str, list[tuple[str, str, list[str]]]] = _get(CONNECT_FOUND, {})
+    return found.get(where, [])
+
+
+def set_found_servers(where: str, servers: list[tuple[str, str, list[str]]]) -> None:
+    _get(CONNECT_FOUND, {})[where] = servers
+
+
+def listed_models(where: str) -> list[str]:
+    listed: dict[str, list[str]] = _get(CONNECT_MODELS, {})
+    return listed.get(where, [])
+
+
+def set_listed_models(where: str, models: list[str]) -> None:
+    _get(CONNECT_MODELS, {})[where] = models
 
 
 # -- settings -------------------------------------------------------------------------------

@@ -20,7 +20,14 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from pipelines.cli import archive_cmds, eval_cmds, library_cmds, podcast_cmds, qa_cmds
+    from pipelines.cli import (
+        archive_cmds,
+        eval_cmds,
+        library_cmds,
+        podcast_cmds,
+        qa_cmds,
+        setup_cmds,
+    )
 
     parser = argparse.ArgumentParser(
         prog="folio", description="Folio: read, ask, summarise and listen to your documents."
@@ -28,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--home", help="workspace folder (default: FOLIO_HOME or ~/.folio)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (library_cmds, qa_cmds, podcast_cmds, eval_cmds, archive_cmds):
+    for module in (setup_cmds, library_cmds, qa_cmds, podcast_cmds, eval_cmds, archive_cmds):
         module.register(commands)
     return parser
 

@@ -62,7 +62,12 @@ def test_models_and_connection_check(llama_server_url: str) -> None:
     llm = OpenAICompatLLM(llama_server_url, "")
     models = llm.list_models()
     assert len(models) == 1 and models[0].endswith(".gguf")
-    msg = llm.check_connection()
+    with pytest.raises(BackendError) as info:  # the Model field is empty: say so, list them
+        llm.check_connection()
+    assert str(info.value).startswith("No model chosen.") and f"offers: {models[0]}." in str(
+        info.value
+    )
+    msg = OpenAICompatLLM(llama_server_url, models[0]).check_connection()
     assert msg.startswith(f"Connected to {llama_server_url}") and models[0] in msg
 
 
