@@ -12,7 +12,8 @@ choice never lives only in a widget key. It lives under a plain key that no widg
 
 - in the address bar (`sync_query_params` / `restore`): the view, the source, its ticked
   chapters and the chapter being read, so a reload or a shared link opens the same place;
-- in the workspace: the studio's choices (`app-preferences.json`, see `persist`); the
+- in the workspace: the studio's choices and the script drafts with their edits
+  (`app-preferences.json`, see `persist`); the
   Settings screen saves its choices with `pipelines.settings_file` (settings.toml, keys in
   keys.toml readable only by their owner), which the CLI reads too.
 """
@@ -364,7 +365,14 @@ def _prefs_path(home: Path) -> Path:
 
 
 def _prefs() -> dict[str, Any]:
-    return {"studio": studio_choices()}
+    """What outlives the session: the studio's choices, the script drafts being edited,
+    and the finished jobs whose results are already in them (so a reload does not load
+    a script job's original over an edited draft)."""
+    return {
+        "studio": studio_choices(),
+        "drafts": script_drafts(),
+        "seen_jobs": sorted(seen_jobs()),
+    }
 
 
 def restore(home: Path, source_ids: list[str]) -> None:
@@ -383,6 +391,10 @@ def restore(home: Path, source_ids: list[str]) -> None:
         _adopt_old_settings(home, saved.get("settings"))
         if isinstance(saved.get("studio"), dict):
             studio_choices().update(saved["studio"])
+        if isinstance(saved.get("drafts"), list) and saved["drafts"]:
+            st.session_state[SCRIPT_DRAFTS] = [d for d in saved["drafts"] if isinstance(d, dict)]
+        if isinstance(saved.get("seen_jobs"), list):
+            seen_jobs().update(str(j) for j in saved["seen_jobs"])
         st.session_state[SAVED_PREFS] = json.dumps(_prefs(), sort_keys=True)
     params = st.query_params
     if params.get("view") in VIEWS and NAV not in st.session_state:
@@ -436,7 +448,7 @@ def sync_query_params() -> None:
 
 
 def persist(home: Path) -> None:
-    """Write the Settings and studio choices to the workspace when they changed."""
+    """Write the studio's choices and drafts to the workspace when they changed."""
     data = json.dumps(_prefs(), sort_keys=True)
     if data == st.session_state.get(SAVED_PREFS):
         return

@@ -136,7 +136,8 @@ def _local(args: argparse.Namespace, home: Path) -> int:
         )
     for server in found:
         print(f"Found {server.label}", file=sys.stderr)
-    server = found[0]
+    named = [s for s in found if s.port in args.port]  # the port the person named comes first
+    server = (named or found)[0]
     if len(found) > 1 and _interactive():
         server = found[_ask("Which server?", [s.label for s in found])]
     model = _pick_model(list(server.models), args.model, f"{server.name} at {server.base_url}")

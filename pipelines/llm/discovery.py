@@ -24,6 +24,10 @@ class LocalServer:
     models: tuple[str, ...]
 
     @property
+    def port(self) -> int:
+        return int(self.base_url.rsplit(":", 1)[1].split("/")[0])
+
+    @property
     def label(self) -> str:
         where = self.base_url.removeprefix("http://")
         listed = ", ".join(self.models[:5]) + (" …" if len(self.models) > 5 else "")

@@ -7,6 +7,7 @@ failed try leaves everything as it was; the message says what is wrong in words.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
@@ -132,7 +133,7 @@ def _offline(where: str) -> None:
     _connect(where, connect.use_offline)
 
 
-def _connect(where: str, attempt) -> None:  # type: ignore[no-untyped-def]
+def _connect(where: str, attempt: Callable[[Path], connect.Connected]) -> None:
     try:
         result = attempt(resources.home())
     except FolioError as exc:
@@ -164,14 +165,12 @@ def _local_form(where: str) -> None:
     if found and not options:
         st.warning("The servers found list no models yet; load one in the server first.")
     if options:
-        st.selectbox(
-            "Model",
-            options,
-            key=state.connect_key(where, "pick"),
-            format_func=lambda o: (
-                f"{model_name(o.split(chr(10))[1])} — {names[o.split(chr(10))[0]]} ({o.split(chr(10))[0]})"
-            ),
-        )
+
+        def label(option: str) -> str:
+            url, model = option.split("\n", 1)
+            return f"{model_name(model)} — {names[url]} ({url})"
+
+        st.selectbox("Model", options, key=state.connect_key(where, "pick"), format_func=label)
         st.button(
             "Use this model",
             key=state.connect_key(where, "use"),
