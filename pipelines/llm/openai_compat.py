@@ -265,12 +265,6 @@ class OpenAICompatLLM(LLM):
             raise api_errors.not_an_api(self.base_url)
         return [str(m.get("id")) for m in items if isinstance(m, dict) and m.get("id")]
 
-    def check_connection(self) -> str:
-        """For a "test connection" button: see pipelines.llm.diagnose for the words."""
-        from pipelines.llm.diagnose import check_server
-
-        return check_server(self)
-
     def complete(
         self,
         messages: Sequence[Message],

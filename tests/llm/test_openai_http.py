@@ -11,6 +11,7 @@ import pytest
 
 from pipelines.errors import BackendError
 from pipelines.llm.base import Message
+from pipelines.llm.diagnose import check_server
 from pipelines.llm.openai_compat import OpenAICompatLLM
 from tests.llm.fake_openai import Canned, completion, fake_openai
 from tests.llm.llama_server import free_port
@@ -33,7 +34,7 @@ def test_wrong_url_fails_fast_and_names_it() -> None:
     assert "Is it running?" in msg and "FOLIO_LLM__BASE_URL" in msg
     assert "Errno" not in msg and "111" not in msg
     with pytest.raises(BackendError, match="Could not reach"):
-        llm.check_connection()
+        check_server(llm)
 
 
 def test_retries_503_with_backoff_honouring_retry_after() -> None:
@@ -66,7 +67,11 @@ def test_bad_key_message_never_contains_the_key(caplog: pytest.LogCaptureFixture
     caplog.set_level(logging.DEBUG)
     with fake_openai({CHAT: Canned(401, body), MODELS: Canned(401, body)}) as server:
         llm = OpenAICompatLLM(server.url, "m", api_key=KEY)
-        for call in (lambda: llm.complete(HI), lambda: list(llm.stream(HI)), llm.check_connection):
+        for call in (
+            lambda: llm.complete(HI),
+            lambda: list(llm.stream(HI)),
+            lambda: check_server(llm),
+        ):
             with pytest.raises(BackendError) as info:
                 call()
             assert "refused the API key (HTTP 401)" in str(info.value)
