@@ -30,7 +30,8 @@ class Connected:
 
 def env_overrides() -> dict[str, str]:
     """The LLM fields set by FOLIO_LLM__* variables (they win over any saved choice)."""
-    return {name: f"FOLIO_LLM__{name.upper()}" for name in sorted(env_fields("llm"))}
+    chosen = env_fields("llm") - {"scan_ports"}  # where to look is not a choice of model
+    return {name: f"FOLIO_LLM__{name.upper()}" for name in sorted(chosen)}
 
 
 def _candidate(home: Path, values: dict[str, Any], api_key: str | None) -> LLMSettings:

@@ -78,13 +78,22 @@ def catalog_entry(key: str) -> CatalogModel:
     raise ConfigError(f"There is no model '{key}' in the list; choose one of: {choices}.")
 
 
+def downloads_dir() -> Path:
+    """Where downloaded models go: FOLIO_MODELS_DIR, else the user's data folder (not the
+    Python environment, which `make clean` deletes with everything in it)."""
+    override = os.environ.get("FOLIO_MODELS_DIR")
+    if override:
+        return Path(override)
+    data = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data) / "folio" / "models"
+
+
 def local_models(extra: list[Path] | None = None) -> list[Path]:
     """GGUF files Folio knows of: downloaded ones, the bundled one, and `extra`."""
     found: dict[Path, None] = {}
-    folder = models_dir()
-    if folder.is_dir():
-        for path in sorted(folder.rglob("*.gguf")):
-            if ".cache" not in path.parts:
+    for folder in dict.fromkeys([downloads_dir(), models_dir()]):
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*.gguf")):
                 found[path.resolve()] = None
     for path in extra or []:
         if path.is_file() and path.suffix.lower() == ".gguf":
@@ -141,14 +150,14 @@ def download(
     progress: Progress | None = None,
     endpoint: str | None = None,
 ) -> Path:
-    """Download `entry` into `dest` (default: the models folder) and return the checked
+    """Download `entry` into `dest` (default: `downloads_dir()`) and return the checked
     file. An interrupted download leaves `.<name>.part`; the next call goes on from there
     (an HTTP Range request). BackendError says what went wrong."""
     from huggingface_hub import get_hf_file_metadata, hf_hub_url
     from huggingface_hub.errors import HfHubHTTPError
     from huggingface_hub.file_download import http_get
 
-    folder = dest or models_dir()
+    folder = dest or downloads_dir()
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / entry.filename
     part = folder / f".{entry.filename}.part"

@@ -98,6 +98,46 @@ def test_setup_finds_the_local_server_saves_it_and_ask_uses_it(
     assert "FOLIO_LLM__BACKEND (backend)" in env_wins.stderr and "wins" in env_wins.stderr
 
 
+def test_setup_asks_in_a_terminal(llama_server_url: str, tmp_path: Path) -> None:
+    """`folio setup` with no option, in a terminal: it asks which way, which server, and
+    saves what was picked (the server's port given as FOLIO_LLM__SCAN_PORTS)."""
+    import pty
+    import select
+    import time
+
+    port = str(_port(llama_server_url))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FOLIO_LLM__")}
+    env.update({"FOLIO_HOME": str(tmp_path), "FOLIO_LLM__SCAN_PORTS": port, "TERM": "dumb"})
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: folio in a terminal
+        os.execve(sys.executable, [sys.executable, "-m", "pipelines.cli", "setup"], env)
+    seen = ""
+
+    def until(*texts: str, timeout: float = 120) -> str:
+        nonlocal seen
+        deadline = time.monotonic() + timeout
+        while not any(t in seen for t in texts) and time.monotonic() < deadline:
+            if select.select([fd], [], [], 0.5)[0]:
+                try:
+                    seen += os.read(fd, 4096).decode(errors="replace")
+                except OSError:
+                    break
+        assert any(t in seen for t in texts), seen
+        return seen
+
+    until("How should Folio write? [1-5]: ")
+    os.write(fd, b"1\n")  # a server on this computer
+    until("Saved.", "Which server?")  # its one model is taken without asking
+    if "Which server?" in seen:  # another one runs here too: pick ours
+        line = next(x for x in seen.splitlines() if f"port {port}" in x and ". " in x)
+        os.write(fd, line.strip().split(".")[0].encode() + b"\n")
+        until("Saved.")
+    os.waitpid(pid, 0)
+    os.close(fd)
+    assert "offline: the text's own sentences" in seen  # what wrote before
+    assert saved(tmp_path)["llm"]["base_url"] == llama_server_url
+
+
 def test_finding_servers_lists_what_each_serves_and_skips_closed_ports(
     llama_server_url: str,
 ) -> None:
