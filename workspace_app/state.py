@@ -12,7 +12,8 @@ choice never lives only in a widget key. It lives under a plain key that no widg
 
 - in the address bar (`sync_query_params` / `restore`): the view, the source, its ticked
   chapters and the chapter being read, so a reload or a shared link opens the same place;
-- in the workspace: the studio's choices (`app-preferences.json`, see `persist`); the
+- in the workspace: the studio's choices and the script drafts with their edits
+  (`app-preferences.json`, see `persist`); the
   Settings screen saves its choices with `pipelines.settings_file` (settings.toml, keys in
   keys.toml readable only by their owner), which the CLI reads too.
 """
@@ -55,6 +56,8 @@ RAISE_ERRORS = "raise_errors"  # bool: views re-raise instead of showing the fri
 COMPANION = "companion_panel"  # str | None: the reader's companion panel picked
 QUIZ_ANSWERS = "quiz_answers"  # dict[quiz item key, str]: the reader's checked answers
 HOSTS_REPLIES = "hosts_replies"  # dict[episode id, dict]: the last exchange with the hosts
+CONNECT_FOUND = "connect_found"  # dict[where, list[(name, base_url, models)]]: servers found
+CONNECT_MODELS = "connect_models"  # dict[where, list[str]]: models an API listed
 
 # -- widget keys ------------------------------------------------------------------------
 NAV = "nav_view"
@@ -351,6 +354,30 @@ def pop_flash(where: str = "main") -> list[tuple[str, str]]:
     return mine
 
 
+# -- connecting a model (the welcome card and Settings) ---------------------------------------
+def connect_key(where: str, name: str) -> str:
+    """Widget key of the connect form drawn at `where` ("welcome" or "settings")."""
+    return f"{where}_connect_{name}"
+
+
+def found_servers(where: str) -> list[tuple[str, str, list[str]]]:
+    found: dict[str, list[tuple[str, str, list[str]]]] = _get(CONNECT_FOUND, {})
+    return found.get(where, [])
+
+
+def set_found_servers(where: str, servers: list[tuple[str, str, list[str]]]) -> None:
+    _get(CONNECT_FOUND, {})[where] = servers
+
+
+def listed_models(where: str) -> list[str]:
+    listed: dict[str, list[str]] = _get(CONNECT_MODELS, {})
+    return listed.get(where, [])
+
+
+def set_listed_models(where: str, models: list[str]) -> None:
+    _get(CONNECT_MODELS, {})[where] = models
+
+
 # -- settings -------------------------------------------------------------------------------
 def tab_session() -> tuple[str, Any] | None:
     found: tuple[str, Any] | None = st.session_state.get(TAB_SESSION)
@@ -379,7 +406,14 @@ def _prefs_path(home: Path) -> Path:
 
 
 def _prefs() -> dict[str, Any]:
-    return {"studio": studio_choices()}
+    """What outlives the session: the studio's choices, the script drafts being edited,
+    and the finished jobs whose results are already in them (so a reload does not load
+    a script job's original over an edited draft)."""
+    return {
+        "studio": studio_choices(),
+        "drafts": script_drafts(),
+        "seen_jobs": sorted(seen_jobs()),
+    }
 
 
 def restore(home: Path, source_ids: list[str]) -> None:
@@ -398,6 +432,10 @@ def restore(home: Path, source_ids: list[str]) -> None:
         _adopt_old_settings(home, saved.get("settings"))
         if isinstance(saved.get("studio"), dict):
             studio_choices().update(saved["studio"])
+        if isinstance(saved.get("drafts"), list) and saved["drafts"]:
+            st.session_state[SCRIPT_DRAFTS] = [d for d in saved["drafts"] if isinstance(d, dict)]
+        if isinstance(saved.get("seen_jobs"), list):
+            seen_jobs().update(str(j) for j in saved["seen_jobs"])
         st.session_state[SAVED_PREFS] = json.dumps(_prefs(), sort_keys=True)
     params = st.query_params
     if params.get("view") in VIEWS and NAV not in st.session_state:
@@ -451,7 +489,7 @@ def sync_query_params() -> None:
 
 
 def persist(home: Path) -> None:
-    """Write the Settings and studio choices to the workspace when they changed."""
+    """Write the studio's choices and drafts to the workspace when they changed."""
     data = json.dumps(_prefs(), sort_keys=True)
     if data == st.session_state.get(SAVED_PREFS):
         return

@@ -17,6 +17,7 @@ from pipelines.llm.base import Message
 from pipelines.llm.parsing import complete_json
 from pipelines.text.keysentences import rank_key_sentences
 from pipelines.text.naming import chapter_name
+from pipelines.text.people import people
 from pipelines.types import Chapter, Source, SourceKind
 
 if TYPE_CHECKING:
@@ -94,7 +95,7 @@ def offline_questions(source: Source, chapter: Chapter | None, n: int = 5) -> li
     if source.kind == SourceKind.BOOK:  # "who is" makes sense for characters, not papers
         questions = [
             f"Who is {_as_written(name, text)}?"
-            for name, count in names.most_common(3)
+            for name, count in people(names)[:3]  # "Harry" and "Lord Henry" ask once
             if count >= 3
             and _as_written(name, text)[-len(name) :] == name
             and name.lower() not in source.title.lower()  # the book's title is no one

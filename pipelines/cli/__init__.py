@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
         library_cmds,
         podcast_cmds,
         qa_cmds,
+        setup_cmds,
         voice_cmds,
     )
 
@@ -37,7 +38,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in (
-        library_cmds, qa_cmds, companion_cmds, podcast_cmds, voice_cmds, eval_cmds, archive_cmds
+        setup_cmds,
+        library_cmds,
+        qa_cmds,
+        companion_cmds,
+        podcast_cmds,
+        voice_cmds,
+        eval_cmds,
+        archive_cmds,
     ):
         module.register(commands)
     return parser

@@ -79,6 +79,7 @@ def answer_json(answer: Answer) -> dict:
         "unsupported_sentences": answer.unsupported_sentences,
         "notes": answer.notes,
         "backend": answer.backend,
+        "written_by": answer.written_by,
     }
 
 

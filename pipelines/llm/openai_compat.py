@@ -1,53 +1,98 @@
 """Any OpenAI-compatible chat server (OpenAI, Ollama, llama.cpp, vLLM, LM Studio,
-OpenRouter ...) over plain httpx: POST {base_url}/chat/completions, SSE streaming.
+OpenRouter ...) through the `openai` SDK: its client, retries (429/5xx and dropped
+connections, Retry-After honoured, exponential backoff), timeouts and typed errors.
 
-Failures become BackendErrors that say how to fix them; the API key lives in a
-SecretStr, is sent only as a header, and is masked out of every message and log.
+What Folio adds: messages that say how to fix a failure (api_errors.py), the key kept in
+a SecretStr and masked out of every message and log, the JSON-mode fallback
+(json_schema -> json_object -> none, remembered per instance), and a stream that must
+end with a finish_reason (a stream cut short is an error, not a short answer).
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
 import logging
-import random
-import time
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 from pydantic import SecretStr
 
 from pipelines.errors import BackendError
+from pipelines.llm import api_errors
+from pipelines.llm.api_errors import WHERE, redact
 from pipelines.llm.base import LLM, Message
-from pipelines.llm.http_errors import (
-    RETRY_STATUSES,
-    redact,
-    retry_after_s,
-    status_error,
-    transport_error,
-)
 from pipelines.settings import LLMSettings
+
+if TYPE_CHECKING:
+    import openai
 
 log = logging.getLogger(__name__)
 
-# Ways to ask for JSON, most specific first; servers that reject one (400/422) get the
-# next. OpenAI/vLLM/LM Studio/Ollama take json_schema, llama-cpp-python json_object+schema.
+# Ways to ask for JSON, most specific first; servers that reject one get the next.
+# OpenAI/vLLM/LM Studio/Ollama take json_schema, llama-cpp-python json_object+schema.
 _JSON_MODES = ("json_schema", "json_object", "none")
+INSTALL_HINT = "pip install openai"
 
 
-def _rejects_format(response: httpx.Response) -> bool:
+def _sdk() -> Any:
+    try:
+        import openai
+    except ImportError as exc:  # a declared dependency; only a broken install lacks it
+        raise BackendError(
+            f"The OpenAI-compatible backend needs the openai SDK: {INSTALL_HINT}"
+        ) from exc
+    return openai
+
+
+def _http_client(openai: Any) -> Any:
+    """The SDK's HTTP client, except that a model that has not answered within the read
+    timeout is not asked again: it would take as long again (the SDK retries every
+    timeout; it still retries refused connections, 429 and 5xx). An OpenAIError raised
+    by the transport is passed on by the SDK without a retry."""
+    import httpx2
+
+    class AnswerTimeoutNotRetried(httpx2.HTTPTransport):
+        def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+            try:
+                return super().handle_request(request)
+            except httpx2.ReadTimeout as exc:
+                raise openai.APITimeoutError(request=request) from exc
+
+    return openai.DefaultHttpxClient(transport=AnswerTimeoutNotRetried())
+
+
+def _rejects_format(exc: Exception) -> bool:
     """A 400/422, or a 5xx that names response_format (llama-cpp-python answers its
     validation errors with 500): the server does not take this way of asking for JSON."""
-    if response.status_code in (400, 422):
+    openai = _sdk()
+    if not isinstance(exc, openai.APIStatusError):
+        return False
+    if exc.status_code in (400, 422):
         return True
-    if response.status_code < 500:
+    return exc.status_code >= 500 and "response_format" in _detail(exc)
+
+
+def _retryable(exc: Exception) -> bool:
+    """What the SDK itself would have asked again: a dropped connection, 408/409/429/5xx
+    (not a timeout: a model that took that long would take as long again)."""
+    openai = _sdk()
+    if isinstance(exc, openai.APITimeoutError):
         return False
-    try:
-        response.read()
-    except httpx.HTTPError:
-        return False
-    return "response_format" in response.text
+    if isinstance(exc, openai.APIConnectionError):
+        return True
+    status = getattr(exc, "status_code", 0)
+    return status in (408, 409, 429) or status >= 500
+
+
+def _detail(exc: Any) -> str:
+    """The message a server put in an error response's body."""
+    response = getattr(exc, "response", None)
+    text = ""
+    if response is not None:
+        try:
+            text = response.text
+        except Exception:  # a streamed body that cannot be read any more
+            text = ""
+    return api_errors.body_message(getattr(exc, "body", None), text)
 
 
 class OpenAICompatLLM(LLM):
@@ -65,9 +110,8 @@ class OpenAICompatLLM(LLM):
         connect_timeout_s: float = 5.0,
         max_retries: int = 2,
         context_window: int = 8192,
-        backoff_s: float = 0.5,
     ) -> None:
-        # Cheap: no network until the first call.
+        # Cheap: no network (and no SDK client) until the first call.
         self.base_url = base_url.strip().rstrip("/")
         self.model = model.strip()
         self._api_key = SecretStr(api_key) if isinstance(api_key, str) else api_key
@@ -75,10 +119,10 @@ class OpenAICompatLLM(LLM):
         self.connect_timeout_s = connect_timeout_s
         self.max_retries = max(0, max_retries)
         self.context_window = context_window
-        self.backoff_s = backoff_s
-        self._client: httpx.Client | None = None
+        self._client: openai.OpenAI | None = None
         self._resolved_model: str | None = None
         self._json_mode = 0
+        self._format_confirmed = False  # the current JSON mode has worked once
 
     @classmethod
     def from_settings(cls, settings: LLMSettings) -> OpenAICompatLLM:
@@ -99,19 +143,24 @@ class OpenAICompatLLM(LLM):
         value = self._api_key.get_secret_value() if self._api_key else ""
         return value or None
 
-    def _http(self) -> httpx.Client:
+    def _sdk_client(self) -> openai.OpenAI:
         if self._client is None:
-            timeout = httpx.Timeout(
+            openai = _sdk()
+            timeout = openai.Timeout(
                 self.timeout_s, connect=self.connect_timeout_s, pool=self.connect_timeout_s
             )
-            self._client = httpx.Client(timeout=timeout, follow_redirects=True)
+            # A keyless local server gets no Authorization header at all (see _headers).
+            self._client = openai.OpenAI(
+                base_url=self.base_url,
+                api_key=self._secret or "unused",
+                timeout=timeout,
+                max_retries=self.max_retries,
+                http_client=_http_client(openai),
+            )
         return self._client
 
-    def _headers(self) -> dict[str, str]:
-        headers = {"Accept": "application/json"}
-        if self._secret:
-            headers["Authorization"] = f"Bearer {self._secret}"
-        return headers
+    def _headers(self) -> dict[str, Any]:
+        return {} if self._secret else {"Authorization": _sdk().omit}
 
     def close(self) -> None:
         if self._client is not None:
@@ -121,64 +170,44 @@ class OpenAICompatLLM(LLM):
     def describe(self) -> str:
         return f"openai-compatible {self.base_url} model={self.model or '(first listed)'}"
 
-    def _send(
-        self,
-        method: str,
-        path: str,
-        payload: dict[str, Any] | None = None,
-        *,
-        stream: bool = False,
-        probing_format: bool = False,
-    ) -> httpx.Response:
-        """One request, retried with exponential backoff on 429/5xx (Retry-After wins).
-        Connection failures are not retried: a wrong URL should fail fast. With
-        `probing_format`, a rejection of response_format is returned at once."""
-        url = f"{self.base_url}{path}"
-        client = self._http()
-        for attempt in range(self.max_retries + 1):
-            request = client.build_request(method, url, json=payload, headers=self._headers())
-            try:
-                response = client.send(request, stream=stream)
-            except httpx.HTTPError as exc:
-                raise transport_error(exc, self.base_url, self._secret) from None
-            if probing_format and _rejects_format(response):
-                return response
-            if response.status_code in RETRY_STATUSES and attempt < self.max_retries:
-                wait = retry_after_s(response)
-                if wait is None:
-                    wait = self.backoff_s * 2**attempt * (1 + 0.1 * random.random())
-                response.close()
-                log.warning(
-                    "LLM server %s answered HTTP %d; retry %d/%d in %.1fs",
-                    url,
-                    response.status_code,
-                    attempt + 1,
-                    self.max_retries,
-                    wait,
+    def _failure(self, exc: Exception) -> BackendError:
+        """Any SDK or transport error as a BackendError that says how to fix it."""
+        openai = _sdk()
+        if isinstance(exc, BackendError):
+            return exc
+        if isinstance(exc, openai.APITimeoutError):
+            return api_errors.timed_out(self.base_url, self.timeout_s)
+        if isinstance(exc, openai.APIConnectionError):
+            if getattr(exc, "_folio_mid_stream", False):
+                return api_errors.cut_off(self.base_url)
+            return api_errors.unreachable(exc, self.base_url)
+        if isinstance(exc, openai.APIStatusError):
+            known = None
+            if exc.status_code == 404:
+                try:  # distinguish "wrong model" from "wrong URL"
+                    known = self.list_models()
+                except BackendError:
+                    known = None
+            return api_errors.status_error(
+                exc.status_code,
+                _detail(exc),
+                self.base_url,
+                self._secret,
+                model=self.model or self._resolved_model or "",
+                has_key=bool(self._secret),
+                known_models=known,
+            )
+        if isinstance(exc, openai.APIResponseValidationError | ValueError):
+            return api_errors.not_an_api(self.base_url)
+        if isinstance(exc, openai.APIError):  # e.g. an error event inside a stream
+            return BackendError(
+                redact(
+                    f"The LLM server at {self.base_url} failed mid-answer: {exc.message}",
+                    self._secret,
                 )
-                time.sleep(wait)
-                continue
-            return response
-        raise AssertionError("unreachable")  # the loop always returns or raises
-
-    def _raise_for_status(self, response: httpx.Response) -> None:
-        if response.status_code < 400:
-            return
-        with contextlib.suppress(httpx.HTTPError):
-            response.read()
-        known = None
-        if response.status_code == 404:
-            try:  # distinguish "wrong model" from "wrong URL"
-                known = self.list_models()
-            except BackendError:
-                known = None
-        raise status_error(
-            response,
-            self.base_url,
-            self._secret,
-            model=self.model or self._resolved_model or "",
-            has_key=bool(self._secret),
-            known_models=known,
+            )
+        return BackendError(
+            redact(f"Request to the LLM server at {self.base_url} failed: {exc}", self._secret)
         )
 
     def _model_name(self) -> str:
@@ -188,7 +217,7 @@ class OpenAICompatLLM(LLM):
             models = self.list_models()
             if not models:
                 raise BackendError(
-                    f"The server at {self.base_url} lists no models. Set FOLIO_LLM__MODEL."
+                    f"The server at {self.base_url} lists no models. Set {WHERE['model']}."
                 )
             self._resolved_model = models[0]
             log.info("No model configured; using the server's first: %s", models[0])
@@ -197,6 +226,7 @@ class OpenAICompatLLM(LLM):
     def _payload(
         self, messages: Sequence[Message], max_tokens: int, temperature: float, stream: bool
     ) -> dict[str, Any]:
+        """The keyword arguments of `chat.completions.create` (subclasses may add some)."""
         return {
             "model": self._model_name(),
             "messages": [m.to_dict() for m in messages],
@@ -205,46 +235,35 @@ class OpenAICompatLLM(LLM):
             "stream": stream,
         }
 
-    def _json(self, response: httpx.Response) -> Any:
-        try:
-            return response.json()
-        except (ValueError, UnicodeDecodeError):
-            raise BackendError(
-                f"The server at {self.base_url} did not answer with JSON; is "
-                "FOLIO_LLM__BASE_URL an OpenAI-compatible API (usually ending in /v1)?"
-            ) from None
-
     # ---- public API ---------------------------------------------------------------
 
     def list_models(self) -> list[str]:
-        """Model ids from GET /models."""
-        response = self._send("GET", "/models")
-        if response.status_code == 404:
+        """Model ids from GET /models (an OpenAI-style page, or a bare list)."""
+        openai = _sdk()
+        try:
+            data = self._sdk_client().get(
+                "/models", cast_to=object, options={"headers": self._headers()}
+            )
+        except openai.NotFoundError:
             raise BackendError(
                 f"The server at {self.base_url} has no /models endpoint (HTTP 404). "
-                "Does FOLIO_LLM__BASE_URL end in /v1?"
-            )
-        self._raise_for_status(response)
-        data = self._json(response)
+                f"Does {WHERE['base_url']} end in /v1?"
+            ) from None
+        except openai.APIStatusError as exc:
+            raise api_errors.status_error(
+                exc.status_code,
+                _detail(exc),
+                self.base_url,
+                self._secret,
+                model=self.model,
+                has_key=bool(self._secret),
+            ) from None
+        except openai.APIError as exc:
+            raise self._failure(exc) from None
         items = data.get("data", []) if isinstance(data, dict) else data
+        if not isinstance(items, list):
+            raise api_errors.not_an_api(self.base_url)
         return [str(m.get("id")) for m in items if isinstance(m, dict) and m.get("id")]
-
-    def check_connection(self) -> str:
-        """For a "test connection" button: reach the server, find the model, get one
-        tiny completion. Returns a sentence; raises BackendError with the fix."""
-        started = time.perf_counter()
-        try:
-            models: list[str] | None = self.list_models()
-        except BackendError as exc:
-            if self.model and "no /models endpoint" in str(exc):
-                models = None  # some servers lack /models; the completion still decides
-            else:
-                raise
-        model = self._model_name()
-        self.complete([Message("user", "Reply with the word OK.")], max_tokens=4, temperature=0)
-        ms = (time.perf_counter() - started) * 1000
-        listed = f"{len(models)} model(s) listed" if models is not None else "no model list"
-        return f"Connected to {self.base_url}: model '{model}' answered in {ms:.0f} ms ({listed})."
 
     def complete(
         self,
@@ -254,7 +273,9 @@ class OpenAICompatLLM(LLM):
         temperature: float = 0.2,
         json_schema: dict[str, Any] | None = None,
     ) -> str:
+        openai = _sdk()
         payload = self._payload(messages, max_tokens, temperature, stream=False)
+        client = self._sdk_client()
         while True:
             mode = _JSON_MODES[self._json_mode] if json_schema else "none"
             if mode == "json_schema":
@@ -266,73 +287,95 @@ class OpenAICompatLLM(LLM):
                 payload["response_format"] = {"type": "json_object", "schema": json_schema}
             else:
                 payload.pop("response_format", None)
-            response = self._send(
-                "POST", "/chat/completions", payload, probing_format=mode != "none"
-            )
-            if mode != "none" and _rejects_format(response):
-                log.info(
-                    "Server %s rejected response_format %s; trying the next", self.base_url, mode
-                )
-                self._json_mode += 1
-                continue
-            self._raise_for_status(response)
+            # A format not yet known to work is tried once without retries, so a server
+            # that rejects it with a 5xx is not asked again and again.
+            probing = mode != "none" and not self._format_confirmed
+            sender = client.with_options(max_retries=0) if probing else client
+            try:
+                reply = sender.chat.completions.create(**payload, extra_headers=self._headers())
+            except openai.APIError as exc:
+                if probing and _rejects_format(exc):
+                    log.info(
+                        "Server %s rejected response_format %s; trying the next",
+                        self.base_url,
+                        mode,
+                    )
+                    self._json_mode += 1
+                    self._format_confirmed = False
+                    continue
+                if probing and _retryable(exc):
+                    # not about the format (a 503 while loading): ask again with retries
+                    try:
+                        reply = client.chat.completions.create(
+                            **payload, extra_headers=self._headers()
+                        )
+                    except openai.APIError as again:
+                        raise self._failure(again) from None
+                else:
+                    raise self._failure(exc) from None
+            except (ValueError, TypeError) as exc:
+                raise self._failure(ValueError(str(exc))) from None
+            if mode != "none":
+                self._format_confirmed = True
             break
-        data = self._json(response)
+        return self._content(reply, max_tokens)
+
+    def _content(self, reply: Any, max_tokens: int) -> str:
         try:
-            choice = data["choices"][0]
-            content = choice["message"].get("content") or ""
-        except (KeyError, IndexError, TypeError, AttributeError):
+            choice = reply.choices[0]
+            content = choice.message.content or ""
+        except (AttributeError, IndexError, TypeError):
             raise BackendError(
                 f"The server at {self.base_url} sent a reply without choices: "
-                f"{redact(str(data)[:200], self._secret)}"
+                f"{redact(str(reply)[:200], self._secret)}"
             ) from None
-        if choice.get("finish_reason") == "length":
+        if not isinstance(content, str):
+            raise api_errors.not_an_api(self.base_url)
+        if choice.finish_reason == "length":
             log.info("LLM reply hit max_tokens=%d", max_tokens)
-        return str(content)
+        return content
 
     def stream(
         self, messages: Sequence[Message], *, max_tokens: int = 512, temperature: float = 0.2
     ) -> Iterator[str]:
+        openai = _sdk()
         payload = self._payload(messages, max_tokens, temperature, stream=True)
-        response = self._send("POST", "/chat/completions", payload, stream=True)
         try:
-            self._raise_for_status(response)
-            yield from self._sse_chunks(response)
-        except httpx.HTTPError as exc:
-            raise transport_error(exc, self.base_url, self._secret) from None
-        finally:
-            response.close()
-
-    def _sse_chunks(self, response: httpx.Response) -> Iterator[str]:
-        """Content deltas from an SSE body; ends at [DONE] or a finish_reason."""
+            chunks = self._sdk_client().chat.completions.create(
+                **payload, extra_headers=self._headers()
+            )
+        except openai.APIError as exc:
+            raise self._failure(exc) from None
         finished = False
-        for line in response.iter_lines():
-            if not line.startswith("data:"):
-                continue  # blank separators, ": keep-alive" comments, "event:" lines
-            data = line[5:].strip()
-            if data == "[DONE]":
-                return
-            try:
-                event = json.loads(data)
-            except ValueError:
-                log.debug("Skipping a non-JSON SSE line from %s", self.base_url)
-                continue
-            if isinstance(event, dict) and event.get("error"):
-                err = event["error"]
-                detail = err.get("message", err) if isinstance(err, dict) else err
-                raise BackendError(
-                    redact(
-                        f"The LLM server at {self.base_url} failed mid-answer: {detail}",
-                        self._secret,
+        started = False
+        try:
+            for chunk in chunks:
+                started = True
+                problem = (chunk.model_extra or {}).get("error")
+                if problem:  # an error event in the stream (out of memory, overload ...)
+                    detail = (
+                        problem.get("message", problem) if isinstance(problem, dict) else problem
                     )
-                )
-            for choice in event.get("choices", []) if isinstance(event, dict) else []:
-                delta = choice.get("delta") or {}
-                text = delta.get("content")
-                if text:
-                    yield text
-                if choice.get("finish_reason"):
-                    finished = True
+                    raise BackendError(
+                        redact(
+                            f"The LLM server at {self.base_url} failed mid-answer: {detail}",
+                            self._secret,
+                        )
+                    )
+                for choice in chunk.choices or []:
+                    text = choice.delta.content if choice.delta else None
+                    if text:
+                        yield text
+                    if choice.finish_reason:
+                        finished = True
+        except openai.APIConnectionError as exc:
+            if started and not isinstance(exc, openai.APITimeoutError):
+                exc._folio_mid_stream = True  # type: ignore[attr-defined]
+            raise self._failure(exc) from None
+        except openai.APIError as exc:
+            raise self._failure(exc) from None
+        finally:
+            chunks.close()
         if not finished:
             raise BackendError(
                 f"The LLM server at {self.base_url} ended its answer early "

@@ -1,4 +1,5 @@
-"""The whole path in a real browser: the first-run screen, upload a book (it opens), tick
+"""The whole path in a real browser: the first-run screen (with its connect-a-model
+card), upload a book (it opens), tick
 a chapter, ask and see a cited answer, a "don't say" answer and another question, open a
 citation in the reader (sentence marked), reload (same place), the reading companion
 (who's who so far, previously on, explain a passage, a chapter quiz), choose voices in
@@ -88,6 +89,11 @@ def test_read_ask_listen(app_url: str, page, artifacts: Path) -> None:
     main.get_by_text("Welcome to Folio").wait_for()
     main.get_by_role("button", name="Add the sample library").wait_for()
     _idle(page)
+    # the card that says what writes answers now (offline: the text's own sentences)
+    # and connects a model; scanning is left to the AppTests (other servers may run here)
+    card = main.locator(".st-key-welcome_connect_card")
+    card.get_by_text("offline: the text's own sentences").first.wait_for()
+    expect(card.get_by_role("button", name="Look for servers")).to_be_visible()
     _shot(page, artifacts, "01-first-run")
 
     # upload the book: when it is in, it opens in the reader by itself

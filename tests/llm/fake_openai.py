@@ -55,7 +55,7 @@ def fake_openai(routes: dict[str, list[Canned] | Canned]) -> Iterator[FakeServer
                 {
                     "method": self.command,
                     "path": self.path,
-                    "headers": dict(self.headers),
+                    "headers": {k.lower(): v for k, v in self.headers.items()},
                     "json": json.loads(raw) if raw else None,
                 }
             )

@@ -45,9 +45,15 @@ def free_port() -> int:
 
 
 def start_llama_server(
-    *, n_ctx: int = 2048, threads: int = 2, wait_s: float = 120.0, log_path: Path | None = None
+    *,
+    n_ctx: int = 2048,
+    threads: int = 2,
+    wait_s: float = 120.0,
+    log_path: Path | None = None,
+    api_key: str | None = None,
 ) -> tuple[str, subprocess.Popen]:
     """Start the server, wait until /v1/models answers; return (base_url, process).
+    With `api_key`, the server refuses requests without that key.
 
     The caller stops it with `stop_llama_server(proc)`.
     """
@@ -75,6 +81,7 @@ def start_llama_server(
         "false",
         "--verbose",
         "false",
+        *(["--api_key", api_key] if api_key else []),
     ]
     out = open(log_path, "wb") if log_path else subprocess.DEVNULL  # noqa: SIM115
     proc = subprocess.Popen(
@@ -90,7 +97,8 @@ def start_llama_server(
         if proc.poll() is not None:
             raise RuntimeError(f"llama_cpp.server exited early with code {proc.returncode}")
         try:
-            if httpx.get(f"{base_url}/models", timeout=2.0).status_code == 200:
+            headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+            if httpx.get(f"{base_url}/models", headers=headers, timeout=2.0).status_code == 200:
                 return base_url, proc
         except httpx.HTTPError:
             pass

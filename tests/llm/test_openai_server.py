@@ -13,6 +13,7 @@ import pytest
 
 from pipelines.errors import BackendError
 from pipelines.llm.base import LLM, Message
+from pipelines.llm.diagnose import check_server
 from pipelines.llm.openai_compat import OpenAICompatLLM
 from pipelines.llm.parsing import StructuredOutputError, complete_json
 from tests.llm.llm_contract import LLMContract
@@ -62,7 +63,12 @@ def test_models_and_connection_check(llama_server_url: str) -> None:
     llm = OpenAICompatLLM(llama_server_url, "")
     models = llm.list_models()
     assert len(models) == 1 and models[0].endswith(".gguf")
-    msg = llm.check_connection()
+    with pytest.raises(BackendError) as info:  # the Model field is empty: say so, list them
+        check_server(llm)
+    assert str(info.value).startswith("No model chosen.") and f"offers: {models[0]}." in str(
+        info.value
+    )
+    msg = check_server(OpenAICompatLLM(llama_server_url, models[0]))
     assert msg.startswith(f"Connected to {llama_server_url}") and models[0] in msg
 
 

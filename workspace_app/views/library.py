@@ -94,9 +94,15 @@ def _opened_finished(ws: Workspace) -> None:
 
 
 def _open_source(source_id: str) -> None:
+    """A book just added opens in the reader."""
+    _work_on(source_id)
+    state.go_to("Reader")
+
+
+def _work_on(source_id: str) -> None:
+    """Switch the source the open screen works on; the screen stays (Ask, Podcast …)."""
     state.select_source(source_id)
     state.clear_reader_target()
-    state.go_to("Reader")
 
 
 # -- scope callbacks --------------------------------------------------------------------
@@ -221,7 +227,7 @@ def draw(ws: Workspace) -> None:
                 st.button(
                     "Work on this source",
                     key=f"select:{source.id[:16]}",
-                    on_click=_open_source,
+                    on_click=_work_on,
                     args=(source.id,),
                     type="primary",
                 )

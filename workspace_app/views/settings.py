@@ -11,13 +11,7 @@ import streamlit as st
 from pipelines.errors import FolioError
 from pipelines.workspace.store import Workspace
 from workspace_app import resources, state
-from workspace_app.components import tts_ui
-
-BACKENDS = {
-    "extractive": "Offline (quotes the text; no model needed)",
-    "openai": "OpenAI-compatible server (Ollama, llama.cpp, vLLM, LM Studio, OpenAI…)",
-    "llama-cpp": "Local GGUF model file",
-}
+from workspace_app.components import connect_ui, tts_ui
 
 
 def _store(section: str, field: str, key: str) -> None:
@@ -69,32 +63,19 @@ def _key_field(section: str) -> None:
     )
 
 
-def _llm_section() -> None:
+def _llm_section(ws: Workspace) -> None:
     st.subheader("Language model", anchor=False)
-    backend = _field(
-        "llm", "backend", "Backend", st.radio, options=list(BACKENDS), format_func=BACKENDS.get
-    )
-    if backend == "openai":
-        _field("llm", "base_url", "Server URL (ends in /v1)", st.text_input)
-        _field("llm", "model", "Model", st.text_input, placeholder="e.g. llama3.2")
-        _key_field("llm")
-    elif backend == "llama-cpp":
-        _field("llm", "gguf_path", "GGUF model file", st.text_input)
+    connect_ui.draw("settings", ws)
     if st.button("Test connection", key="llm_test"):
         _test_connection()
 
 
 def _test_connection() -> None:
-    settings = resources.settings().llm
-    try:
-        if settings.backend == "openai":
-            from pipelines.llm.openai_compat import OpenAICompatLLM
+    from pipelines.llm.diagnose import check_connection
 
-            with st.spinner("Asking the server for one word…"):
-                message = OpenAICompatLLM.from_settings(settings).check_connection()
-        else:
-            llm = resources.llm()
-            message = f"Ready: {llm.describe()}."
+    try:
+        with st.spinner("Asking the model for one word…"):
+            message = check_connection(resources.settings().llm)
     except FolioError as exc:
         st.error(str(exc))
         return
@@ -138,7 +119,7 @@ def _workspace_section(ws: Workspace) -> None:
 
 
 def draw(ws: Workspace) -> None:
-    _llm_section()
+    _llm_section(ws)
     st.divider()
     _tts_section()
     st.divider()

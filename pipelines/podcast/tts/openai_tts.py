@@ -1,11 +1,12 @@
-"""Any OpenAI-compatible /v1/audio/speech server (OpenAI, Kokoro-FastAPI, Speaches)."""
+"""Any OpenAI-compatible /v1/audio/speech server (OpenAI, Kokoro-FastAPI, Speaches),
+through the `openai` SDK (its client, retries and timeouts)."""
 
 from __future__ import annotations
 
-import httpx
+from typing import Any
 
 from pipelines.errors import BackendError
-from pipelines.llm.http_errors import redact
+from pipelines.llm.api_errors import body_message, redact, why_unreachable
 from pipelines.podcast.tts.base import AudioClip, TTSEngine, VoiceSpec, shift_pitch
 
 
@@ -25,6 +26,7 @@ class OpenAISpeechEngine(TTSEngine):
         self._key = api_key
         self.model = model
         self.timeout_s = timeout_s
+        self._client: Any = None
 
     def default_voices(self) -> tuple[VoiceSpec, VoiceSpec]:
         return VoiceSpec("alloy"), VoiceSpec("onyx")
@@ -32,29 +34,42 @@ class OpenAISpeechEngine(TTSEngine):
     def voices(self) -> list[str]:
         return ["alloy", "echo", "fable", "onyx", "nova", "shimmer"]
 
-    def synthesize(self, text: str, voice: VoiceSpec) -> AudioClip:
-        headers = {"Authorization": f"Bearer {self._key}"} if self._key else {}
-        url = f"{self.base_url}/audio/speech"
-        body = {
-            "model": self.model,
-            "input": text,
-            "voice": voice.voice,
-            "response_format": "wav",
-            "speed": voice.speed,
-        }
-        try:
-            response = httpx.post(
-                url, json=body, headers=headers, timeout=httpx.Timeout(self.timeout_s, connect=5.0)
+    def _sdk_client(self) -> Any:
+        if self._client is None:
+            import openai
+
+            self._client = openai.OpenAI(
+                base_url=self.base_url,
+                api_key=self._key or "unused",
+                timeout=openai.Timeout(self.timeout_s, connect=5.0),
+                max_retries=2,
             )
-        except httpx.HTTPError as exc:
+        return self._client
+
+    def synthesize(self, text: str, voice: VoiceSpec) -> AudioClip:
+        import openai
+
+        headers = {} if self._key else {"Authorization": openai.omit}  # keyless servers
+        try:
+            reply = self._sdk_client().audio.speech.create(
+                model=self.model,
+                input=text,
+                voice=voice.voice,
+                response_format="wav",
+                speed=voice.speed,
+                extra_headers=headers,
+            )
+            data = reply.read()
+        except openai.APIStatusError as exc:
+            detail = redact(body_message(exc.body, exc.response.text), self._key)
             raise BackendError(
-                f"Could not reach the speech server at {self.base_url} ({type(exc).__name__}). "
-                "Is it running? Set FOLIO_TTS__BASE_URL."
-            ) from exc
-        if response.status_code != 200:
-            detail = redact(response.text[:200], self._key)
-            raise BackendError(f"The speech server answered {response.status_code}: {detail}")
-        data = response.content
+                f"The speech server at {self.base_url} answered {exc.status_code}: {detail}"
+            ) from None
+        except openai.APIConnectionError as exc:
+            raise BackendError(
+                f"Could not reach the speech server at {self.base_url}: "
+                f"{why_unreachable(exc, self.base_url)}. Is it running? Set FOLIO_TTS__BASE_URL."
+            ) from None
         try:
             clip = AudioClip.from_wav_bytes(data)
         except Exception:  # a server that ignores response_format and sends MP3
