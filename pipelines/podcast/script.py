@@ -16,9 +16,10 @@ from pathlib import Path
 
 from pipelines.errors import BackendError, ConfigError, FolioError
 from pipelines.llm.base import LLM
-from pipelines.llm.bundled import QWEN_1_5B, bundled_model, file_sha256
+from pipelines.llm.bundled import QWEN_1_5B, bundled_model
 from pipelines.llm.label import OFFLINE, written_by
 from pipelines.llm.llama_cpp_local import LlamaCppLLM
+from pipelines.model_parts import file_sha256
 from pipelines.podcast.material import Material, gather, segments_for
 from pipelines.podcast.request import PodcastRequest
 from pipelines.podcast.writers import assisted as assisted_writer

