@@ -2,8 +2,8 @@
 request and reply for a replay test, in a workspace kept between runs (notes are made
 once).
 
-.venv/bin/python eval/companion/run_with_model.py --workspace /work/evalruns/companion-ws \
-    --record /work/evalruns/companion-replay --split test > scores.json
+.venv/bin/python eval/companion/run_with_model.py --workspace ws-companion \
+    --record replay --split test > scores.json
 """
 
 from __future__ import annotations
