@@ -61,6 +61,7 @@ class Evidence:
     features: dict[str, float] = field(default_factory=dict)  # what the verdict was made from
     # per question word: where it occurs (see `abstention.TermRow`)
     term_rows: list[TermRow] = field(default_factory=list)
+    pool: int = UNIT_HITS  # the best hits the sentences come from
 
 
 def _names(question: str) -> list[str]:
@@ -73,7 +74,9 @@ def _is_sentence(text: str) -> bool:
     return text.rstrip()[-1:] in ".!?\"”’')…"
 
 
-def _candidate_units(hits: list[ScoredPassage], question: str = "") -> list[Sentence]:
+def _candidate_units(
+    hits: list[ScoredPassage], question: str = "", pool: int = UNIT_HITS
+) -> list[Sentence]:
     """Single sentences and pairs of neighbouring ones, each once.
 
     A pair lets an answer that spans two sentences ("...a glittering metallic framework.
@@ -82,7 +85,7 @@ def _candidate_units(hits: list[ScoredPassage], question: str = "") -> list[Sent
     """
     seen: set[str] = set()
     units: list[Sentence] = []
-    for h in hits[:UNIT_HITS]:
+    for h in hits[:pool]:
         spans = [
             (s, e)
             for s, e in split_sentences(h.passage.text)
@@ -141,6 +144,7 @@ def judge_evidence(
     scope_size: int = 0,
     known_terms: Mapping[str, int] | None = None,
     outside: list[ScoredPassage] | None = None,
+    pool: int = UNIT_HITS,
 ) -> Evidence:
     """Score the candidate sentences and decide whether the hits answer the question.
 
@@ -154,10 +158,10 @@ def judge_evidence(
     """
     from pipelines.index.embedder import get_embedder
 
-    evidence = Evidence(hits=hits)
+    evidence = Evidence(hits=hits, pool=pool)
     if not hits:
         return evidence
-    sentences = _candidate_units(hits, question)
+    sentences = _candidate_units(hits, question, pool)
     elsewhere = _candidate_units(outside or [], question)
     elsewhere = [u for u in elsewhere if u.size == 1]
     embedder = get_embedder(settings)
@@ -240,7 +244,7 @@ def _features(
 
     q_tokens = list(dict.fromkeys(tokenize_one(question)))
     hit_tokens: set[str] = set()
-    for h in evidence.hits[:UNIT_HITS]:
+    for h in evidence.hits[: evidence.pool]:
         hit_tokens.update(tokenize_one(h.passage.text))
     lex_missing = sum(1 for t in q_tokens if t not in hit_tokens)
     scope_missing = sum(1 for t in q_tokens if scope_terms is not None and not scope_terms.get(t))
@@ -272,7 +276,7 @@ def _features(
         for t in q_tokens
     ]
     hit_cov = max(
-        (weighted_coverage(h.passage.text) for h in evidence.hits[:UNIT_HITS]), default=0.0
+        (weighted_coverage(h.passage.text) for h in evidence.hits[: evidence.pool]), default=0.0
     )
     return {
         "similarity": round(evidence.similarity, 4),

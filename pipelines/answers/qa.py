@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pipelines.answers.citations import align_uncited, build_context, resolve_citations
-from pipelines.answers.evidence import Evidence, judge_evidence
+from pipelines.answers.evidence import UNIT_HITS, Evidence, judge_evidence
 from pipelines.answers.extractive import extractive_answer
 from pipelines.errors import BackendError, FolioError
 from pipelines.index import search
@@ -154,6 +154,7 @@ def routed_evidence(
         scope_size=size,
         known_terms=known,
         outside=outside,
+        pool=UNIT_HITS + (route.added if route is not None else 0),
     )
     return evidence, route
 
@@ -190,8 +191,12 @@ def _generate(
     route: NotesRoute | None = None,
 ) -> Iterator[AnswerEvent]:
     reserve = settings.llm.max_answer_tokens
+    # the notes take at most half the window, so passages to cite always have room
+    notes_budget = max(0, llm.context_window - reserve) // 2
+    if route is not None and not route.notes_for_model(lambda _: None, notes_budget):
+        route = None
     system = SYSTEM_PROMPT if route is None else NOTES_SYSTEM_PROMPT
-    notes_size = route.notes_for_model(lambda _: None) if route is not None else ""
+    notes_size = route.notes_for_model(lambda _: None, notes_budget) if route is not None else ""
     fit = fit_passages(
         system, f"{notes_size}\n{question}", evidence.hits, llm.context_window, reserve
     )
@@ -208,7 +213,7 @@ def _generate(
     prompt = f"Passages:\n\n{context.text}\n\nQuestion: {question}"
     if route is not None:
         keys = {e.passage.id: key for key, e in context.entries.items()}
-        prompt = f"Chapter notes:\n\n{route.notes_for_model(keys.get)}\n\n{prompt}"
+        prompt = f"Chapter notes:\n\n{route.notes_for_model(keys.get, notes_budget)}\n\n{prompt}"
     messages = [Message("system", system), Message("user", prompt)]
     parts: list[str] = []
     for delta in llm.stream(messages, max_tokens=reserve, temperature=settings.llm.temperature):

@@ -127,9 +127,9 @@ def ask_hosts(
 
 def voice_exchange(session: Session, episode: Episode, exchange: HostExchange) -> Path:
     """A WAV of the exchange in the episode's voices, kept beside the episode."""
-    from pipelines.podcast.render import TurnCache, voice_turns
     from pipelines.podcast.tts.base import AudioClip
     from pipelines.podcast.tts.registry import voices_for_hosts
+    from pipelines.podcast.voicing import TurnCache, voice_turns
     from pipelines.types import Host, Script
 
     started = time.perf_counter()
@@ -138,9 +138,9 @@ def voice_exchange(session: Session, episode: Episode, exchange: HostExchange) -
     names = [h.name for h in episode.script.hosts] or ["Host A", "Host B"]
     voices = {names[0]: host_a, **({names[1]: host_b} if len(names) > 1 else {})}
     script = Script("listener question", [Host(n) for n in names], exchange.turns)
-    clips, _, _ = voice_turns(
+    clips = voice_turns(
         script, tts=tts, voices=voices, cache=TurnCache(session.workspace.cache_dir / "tts")
-    )
+    ).clips
     rate = clips[0].sample_rate
     gap = np.zeros(int(rate * PAUSE_S), dtype=np.int16)
     parts: list[np.ndarray] = []

@@ -17,6 +17,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from pipelines.answers.evidence import UNIT_HITS
+from pipelines.llm.tokens import estimate_tokens
 from pipelines.notes.render import KeyFor, notes_text
 from pipelines.notes.schema import ChapterNotes
 from pipelines.text.sentences import terms
@@ -52,14 +54,20 @@ class NotesRoute:
     hits: list[ScoredPassage]
     notes: list[ChapterNotes] = field(default_factory=list)
     matched: list[NoteItem] = field(default_factory=list)
+    added: int = 0  # offline: passages the notes add to the answer's pool of best hits
 
-    def notes_for_model(self, key_for: KeyFor) -> str:
-        return notes_text(self._chosen(), key_for)
+    def notes_for_model(self, key_for: KeyFor, budget_tokens: int | None = None) -> str:
+        """The notes a model reads: all the chapters' when they are few, else those whose
+        notes matched; within `budget_tokens` (a small window keeps room for passages:
+        the matched chapters only, else no notes)."""
+        chosen = self.notes if len(self.notes) <= MAX_NOTES_CHAPTERS else self._matched()
+        for notes in (chosen, self._matched()):
+            text = notes_text(notes, key_for)
+            if budget_tokens is None or estimate_tokens(text) <= budget_tokens:
+                return text
+        return ""
 
-    def _chosen(self) -> list[ChapterNotes]:
-        """All the chapters' notes when they are few; else the chapters whose notes matched."""
-        if len(self.notes) <= MAX_NOTES_CHAPTERS:
-            return self.notes
+    def _matched(self) -> list[ChapterNotes]:
         wanted = {id(item.chapter) for item in self.matched}
         return [n for n in self.notes if id(n) in wanted]
 
@@ -83,7 +91,7 @@ def scope_chapters(session: Session, scope: Scope) -> tuple[Source, list[Chapter
 def route(
     session: Session, question: str, scope: Scope, hits: list[ScoredPassage]
 ) -> NotesRoute | None:
-    """The notes' passages ahead of `hits`, or None when the scope is one chapter, not a
+    """The notes' passages with `hits` (ahead of them for a model), or None when the scope is one chapter, not a
     book, or its notes match nothing in the question."""
     from pipelines.notes.service import notes_for
 
@@ -112,8 +120,13 @@ def route(
         if pid in passages
     ]
     seen = {h.passage.id for h in from_notes}
-    merged = [*from_notes, *(h for h in hits if h.passage.id not in seen)]
-    return NotesRoute(merged, notes, matched)
+    rest = [h for h in hits if h.passage.id not in seen]
+    if session.llm.generates:  # a model reads the notes: their passages first, to cite
+        return NotesRoute([*from_notes, *rest], notes, matched)
+    # Offline the answer is the best sentences of the best passages, ranked: the notes'
+    # passages join the search's best rather than push them out of the pool.
+    ahead = rest[:UNIT_HITS]
+    return NotesRoute([*ahead, *from_notes, *rest[UNIT_HITS:]], notes, matched, len(from_notes))
 
 
 def _affordable(session: Session, chapters: list[Chapter]) -> list[Chapter]:

@@ -120,7 +120,8 @@ def test_llm_failure_falls_back_to_extractive_with_a_note(book) -> None:
 def test_small_context_window_trims_passages_and_says_so(book) -> None:
     ws, source = book
     llm = ScriptedLLM(context_window=1400).enqueue("Ivory and crystal [P1].")
-    scope = Scope(source_ids=[source.id])
+    # one long chapter: a multi-chapter scope would first ask the model for chapter notes
+    scope = Scope(source_ids=[source.id], chapter_ids=[_chapter(source, "I")])
     result = answer(session_of(ws, llm), "What was the model machine made of?", scope)
     assert any("left out" in n for n in result.notes)
     prompt = llm.calls[0].messages[1].content

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from pipelines.errors import BackendError
 from pipelines.llm.base import Message
 from pipelines.podcast.material import Material
 from pipelines.podcast.request import PodcastRequest
@@ -26,6 +27,7 @@ from pipelines.podcast.writers.episode_plan import EpisodePlan, make_plan
 from pipelines.podcast.writers.line_checks import Checker
 from pipelines.podcast.writers.material_text import EpisodeText
 from pipelines.podcast.writers.repair import repair
+from pipelines.text.passage_keys import take_keys
 from pipelines.text.sentences import terms
 from pipelines.types import Host, Passage, Script, Turn
 
@@ -69,6 +71,9 @@ def write(
     )
     context = _context(request, text, plan, words, previously)
     fixed = repair(llm, lines, checker, words, context, request.hosts)
+    needed = 1 if request.kind.one_host else 2
+    if len(fixed.lines) < needed:  # a tiny model's reply can hold no dialogue at all
+        raise BackendError(f"the model wrote {len(fixed.lines)} usable line(s)")
     script = _script(material, request, text, plan, fixed.lines)
     script.settings.update(
         {
@@ -125,12 +130,12 @@ def _script(
         )
         for line in lines
     ]
-    titles = [b.title or f"Part {n}" for n, b in enumerate(plan.beats, 1)] or ["Episode"]
+    titles = [take_keys(b.title)[0] or f"Part {n}" for n, b in enumerate(plan.beats, 1)]
     return Script(
-        title=plan.title or f"{material.source.title}: {material.label.strip('“”')}",
+        title=take_keys(plan.title)[0] or f"{material.source.title}: {material.label.strip('“”')}",
         hosts=[Host(name=h) for h in hosts],
         turns=turns,
-        segments=titles,
+        segments=titles or ["Episode"],
         source_ids=[material.source.id],
         chapter_ids=[c.id for c in material.chapters],
     )
