@@ -17,7 +17,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from pipelines.answers.evidence import UNIT_HITS
 from pipelines.llm.tokens import estimate_tokens
 from pipelines.notes.render import KeyFor, notes_text
 from pipelines.notes.schema import ChapterNotes
@@ -54,7 +53,7 @@ class NotesRoute:
     hits: list[ScoredPassage]
     notes: list[ChapterNotes] = field(default_factory=list)
     matched: list[NoteItem] = field(default_factory=list)
-    added: int = 0  # offline: passages the notes add to the answer's pool of best hits
+    added: int = 0  # passages the notes add to the answer's pool of best hits
 
     def notes_for_model(self, key_for: KeyFor, budget_tokens: int | None = None) -> str:
         """The notes a model reads: all the chapters' when they are few, else those whose
@@ -91,7 +90,7 @@ def scope_chapters(session: Session, scope: Scope) -> tuple[Source, list[Chapter
 def route(
     session: Session, question: str, scope: Scope, hits: list[ScoredPassage]
 ) -> NotesRoute | None:
-    """The notes' passages with `hits` (ahead of them for a model), or None when the scope is one chapter, not a
+    """The notes' passages ahead of `hits`, or None when the scope is one chapter, not a
     book, or its notes match nothing in the question."""
     from pipelines.notes.service import notes_for
 
@@ -121,12 +120,9 @@ def route(
     ]
     seen = {h.passage.id for h in from_notes}
     rest = [h for h in hits if h.passage.id not in seen]
-    if session.llm.generates:  # a model reads the notes: their passages first, to cite
-        return NotesRoute([*from_notes, *rest], notes, matched)
-    # Offline the answer is the best sentences of the best passages, ranked: the notes'
-    # passages join the search's best rather than push them out of the pool.
-    ahead = rest[:UNIT_HITS]
-    return NotesRoute([*ahead, *from_notes, *rest[UNIT_HITS:]], notes, matched, len(from_notes))
+    # Their passages come first (a model reads the notes and cites them); offline the
+    # answer's pool of best passages grows by as many, so the search's best stay in it.
+    return NotesRoute([*from_notes, *rest], notes, matched, len(from_notes))
 
 
 def _affordable(session: Session, chapters: list[Chapter]) -> list[Chapter]:

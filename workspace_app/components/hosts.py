@@ -86,11 +86,16 @@ def ask_the_hosts(ws: Workspace, episode: Episode) -> None:
         help="The hosts answer from this episode's chapters, then the episode goes on.",
     )
     reply = state.hosts_replies().get(episode.id)
+    fresh = bool(reply.pop("fresh", False)) if reply else False
+    # drawn from the start: it must follow the episode's position before any question
+    script = RESUME_JS.replace("EPISODE_ID", episode.id).replace(
+        "FRESH", "true" if fresh else "false"
+    )
+    st.html(script, unsafe_allow_javascript=True)
     if not reply:
         return
     from pipelines.companion.hosts import HostExchange
 
-    fresh = bool(reply.pop("fresh", False))
     exchange = HostExchange.from_dict(reply)
     with st.container(border=True, key=f"hosts_reply_{episode.id}"):
         st.caption(f"You asked: {escape_md(exchange.question)}")
@@ -101,7 +106,3 @@ def ask_the_hosts(ws: Workspace, episode: Episode) -> None:
         render_citations(exchange.citations, f"hosts_{episode.id}")
         if exchange.written_by:
             st.caption(f"Answer by {escape_md(exchange.written_by)}")
-    script = RESUME_JS.replace("EPISODE_ID", episode.id).replace(
-        "FRESH", "true" if fresh else "false"
-    )
-    st.html(script, unsafe_allow_javascript=True)
