@@ -77,7 +77,9 @@ class ApiSpeedModel:
         def reply(messages):  # type: ignore[no-untyped-def]
             time.sleep(API_LATENCY_S)
             key = (re.findall(r"\[(P\d+)\]", messages[-1].content) or ["P1"])[0]
-            return f"Mrs. Watchett, the housekeeper, came in and walked to the garden door [{key}]."
+            # a different reply per question, so no voiced turn comes from the cache
+            asked = messages[-1].content.rsplit("Question:", 1)[-1].strip().rstrip("?")
+            return f"As to {asked.lower()}: the passage says so plainly [{key}]."
 
         llm = ScriptedLLM(default=None, context_window=32768)
         llm.enqueue(*([reply] * 100))

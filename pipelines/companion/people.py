@@ -9,6 +9,7 @@ yet is left out (`SpoilerGuard`).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING
 from pipelines.companion.spoilers import SpoilerGuard
 from pipelines.notes.digest_notes import MAKER as OFFLINE_MAKER
 from pipelines.notes.names import PERSON_TITLES
-from pipelines.notes.schema import ChapterNotes
+from pipelines.notes.schema import ChapterNotes, Point
 from pipelines.notes.service import NotesProgress
 from pipelines.text.sentences import sentence_texts
 from pipelines.types import Passage, Source
@@ -65,12 +66,25 @@ def name_key(name: str) -> str:
     return key[:-1] if key.endswith("s") and len(key) > 4 and not key.endswith("ss") else key
 
 
-def _mentions(text: str, name: str) -> bool:
+def _mentions(text: str, name: str, lowered: str | None = None) -> bool:
+    """Does `text` (`lowered`: the same, lower-cased) name `name`?"""
+    found = _name_pattern(name)
+    if found is None:
+        return False
+    needle, pattern = found
+    # who's who of a long book asks ~500,000 times: a plain substring test first
+    return needle in (lowered if lowered is not None else text.lower()) and bool(
+        pattern.search(text)
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _name_pattern(name: str) -> tuple[str, re.Pattern[str]] | None:
     core = name_key(name)
     if not core:
-        return False
+        return None
     pattern = r"\b" + r"\s+".join(re.escape(w) for w in core.split()) + r"s?\b"
-    return re.search(pattern, text, re.I) is not None
+    return core.split()[0], re.compile(pattern, re.I)
 
 
 def whos_who(
@@ -111,9 +125,10 @@ def whos_who(
             if entity.line and guard.safe(entity.line) and (latest_wins or not entry.line):
                 entry.line = entity.line
                 entry.passage_id = next(iter(entity.passage_ids), entry.passage_id)
+    points = _points(notes)
     for key, entry in entries.items():
         entry.kind = _kind(kinds[key])
-        entry.deeds = _deeds(entry, notes, guard)
+        entry.deeds = _deeds(entry, points, guard)
         if passages and entry.passage_id in passages:
             entry.quote = _quote(passages[entry.passage_id].text, entry.name)
     return sorted(
@@ -130,12 +145,20 @@ def _kind(votes: Counter[str]) -> str:
     return votes.most_common(1)[0][0]
 
 
-def _deeds(entry: WhoEntry, notes: list[ChapterNotes], guard: SpoilerGuard) -> list[Deed]:
+Points = list[tuple[ChapterNotes, list[tuple[Point, str]]]]  # each point with its lower case
+
+
+def _points(notes: list[ChapterNotes]) -> Points:
+    """Each chapter's turning points, then its points, each with its text lower-cased."""
+    return [(c, [(p, p.text.lower()) for p in [*c.turning_points, *c.points]]) for c in notes]
+
+
+def _deeds(entry: WhoEntry, points: Points, guard: SpoilerGuard) -> list[Deed]:
     """What the notes say about the entry, in reading order; the latest few are kept."""
     found: list[Deed] = []
-    for chapter in notes:
-        for point in [*chapter.turning_points, *chapter.points]:
-            if not _mentions(point.text, entry.name) or not guard.safe(point.text):
+    for chapter, chapter_points in reversed(points):  # from the latest, until enough
+        for point, lowered in chapter_points:
+            if not _mentions(point.text, entry.name, lowered) or not guard.safe(point.text):
                 continue
             if any(d.text == point.text for d in found):
                 continue
@@ -143,7 +166,9 @@ def _deeds(entry: WhoEntry, notes: list[ChapterNotes], guard: SpoilerGuard) -> l
                 Deed(chapter.chapter_index, chapter.chapter_title, point.text, point.passage_ids)
             )
             break  # one per chapter: the turning point first
-    return found[-MAX_DEEDS:]
+        if len(found) == MAX_DEEDS:
+            break
+    return found[::-1]
 
 
 def _quote(text: str, name: str, limit: int = 40) -> str:
