@@ -28,6 +28,11 @@ class BackendError(FolioError):
     """An LLM or TTS backend failed (unreachable, wrong model, bad key)."""
 
 
+class UnreachableError(BackendError):
+    """The server did not answer at all (not listening, timed out, cut off): asking it
+    again right away would fail the same way, or wait as long."""
+
+
 class ConfigError(FolioError):
     """Settings are missing or contradictory; the message says which to set."""
 

@@ -15,7 +15,7 @@ import ssl
 from typing import Any
 from urllib.parse import urlparse
 
-from pipelines.errors import BackendError
+from pipelines.errors import BackendError, UnreachableError
 
 _BEARER = re.compile(r"(?i)(bearer\s+|api[_-]?key[\"']?\s*[=:]\s*[\"']?)[^\s\"',;]+")
 
@@ -90,24 +90,24 @@ def why_unreachable(exc: BaseException, url: str) -> str:
     return f"the connection to {where} failed"
 
 
-def unreachable(exc: BaseException, url: str) -> BackendError:
+def unreachable(exc: BaseException, url: str) -> UnreachableError:
     reason = why_unreachable(exc, url)
     if reason.startswith("nothing is listening"):
         hint = f"Is it running? Check {WHERE['base_url']}."
     else:
         hint = f"Check {WHERE['base_url']}."
-    return BackendError(f"Could not reach the LLM server at {url}: {reason}. {hint}")
+    return UnreachableError(f"Could not reach the LLM server at {url}: {reason}. {hint}")
 
 
-def timed_out(url: str, timeout_s: float) -> BackendError:
-    return BackendError(
+def timed_out(url: str, timeout_s: float) -> UnreachableError:
+    return UnreachableError(
         f"The LLM server at {url} stopped answering (nothing within {timeout_s:g} s). "
         f"It may be overloaded or stuck; slow models need a larger {WHERE['timeout_s']}."
     )
 
 
-def cut_off(url: str) -> BackendError:
-    return BackendError(
+def cut_off(url: str) -> UnreachableError:
+    return UnreachableError(
         f"The LLM server at {url} closed the connection before finishing its answer. "
         "Did it crash or restart?"
     )

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from pipelines.errors import BackendError
+from pipelines.errors import BackendError, UnreachableError
 from pipelines.notes import store
 from pipelines.notes.digest_notes import MAKER as OFFLINE_MAKER
 from pipelines.notes.digest_notes import offline_notes
@@ -37,9 +37,15 @@ class NotesResult:
     problems: list[str] = field(default_factory=list)  # chapters the model could not do
 
 
+# A notes request keeps 2,500 tokens for its reply (model_notes.NOTES_REPLY_TOKENS) and
+# needs room for some passages: a smaller window gets the digest's notes, at once.
+MIN_NOTES_WINDOW = 4096
+
+
 def maker_of(llm: LLM | None) -> str:
-    """Who makes notes for this model: its identity, or the offline digest."""
-    if llm is None or not llm.generates:
+    """Who makes notes for this model: its identity, or the offline digest (no model, or
+    one whose window cannot hold a notes request)."""
+    if llm is None or not llm.generates or llm.context_window < MIN_NOTES_WINDOW:
         return OFFLINE_MAKER
     return llm.describe()
 
@@ -81,6 +87,8 @@ def notes_for(
             except BackendError as exc:
                 log.warning("Model notes failed for %s: %s", chapter.title, exc)
                 result.problems.append(f"{chapter.title}: {exc}")
+                if isinstance(exc, UnreachableError):
+                    llm = None  # the rest from the text: not one more wait per chapter
         if notes is None:
             notes = store.load(ws, chapter, OFFLINE_MAKER)
             if notes is None:
