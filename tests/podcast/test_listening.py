@@ -128,8 +128,9 @@ def test_numbers_are_said_as_a_person_says_them(engine: TTSEngine, tmp_path: Pat
     heard = min(takes, key=lambda take: word_error_rate(NUMBERS, take))
     said = " ".join(words(heard))
     assert word_error_rate(NUMBERS, heard) <= 0.15, heard
-    # the year as a year ("in" itself is sometimes heard as "an" or "and")
-    assert said.split()[1] == "eighteen" and "thousand eight" not in said, heard
+    # the year as a year ("in" itself is sometimes heard as "an" or "and", and
+    # Whisper-base now and then writes "eighteen" as "eighteenth")
+    assert said.split()[1].startswith("eighteen") and "thousand eight" not in said, heard
     assert "two thousand readers" in said and "four pounds" in said, heard
 
     raw = " ".join(words(transcribe(engine.synthesize(NUMBERS, voice))))
