@@ -267,6 +267,9 @@ class Answer:
     unsupported_sentences: list[str] = field(default_factory=list)
     backend: str = ""
     written_by: str = ""  # what wrote it, in words: "offline: the text's own sentences"
+    # offline: the citation numbers from the best-supported sentence down (the text itself
+    # is in reading order); empty when the order of the text is already the answer's own
+    best_first: list[int] = field(default_factory=list)
 
 
 @dataclass

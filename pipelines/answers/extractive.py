@@ -170,24 +170,24 @@ def extractive_answer(
     citations: list[Citation] = []
     body: list[str] = []
     numbers: dict[tuple[str, int], int] = {}
+    cited: dict[tuple[str, int], Citation] = {}
     for sentence in chosen:
         passage = sentence.hit.passage
         chapter = chapters.get(passage.chapter_id)
         key = (passage.id, sentence.start)
         if key not in numbers:
             numbers[key] = len(numbers) + 1
-            citations.append(
-                Citation(
-                    number=numbers[key],
-                    passage_id=passage.id,
-                    quote=_quote(sentence.text),
-                    chapter_title=chapter.title if chapter else "",
-                    chapter_index=passage.chapter_index,
-                    source_id=passage.source_id,
-                    source_title=(source_titles or {}).get(passage.source_id, ""),
-                    page=_page(chapter, sentence),
-                )
+            cited[key] = Citation(
+                number=numbers[key],
+                passage_id=passage.id,
+                quote=_quote(sentence.text),
+                chapter_title=chapter.title if chapter else "",
+                chapter_index=passage.chapter_index,
+                source_id=passage.source_id,
+                source_title=(source_titles or {}).get(passage.source_id, ""),
+                page=_page(chapter, sentence),
             )
+            citations.append(cited[key])
         body.append(f"{tidy(sentence.text)} [{numbers[key]}]")
     used_chapters = [
         chapters[c]
@@ -208,4 +208,6 @@ def extractive_answer(
         scope_label=scope_label,
         closest=evidence.hits[:3],
         backend="extractive",
+        # renumber() renumbers the same Citation objects, so read the numbers last
+        best_first=list(dict.fromkeys(cited[(u.hit.passage.id, u.start)].number for u in picked)),
     )

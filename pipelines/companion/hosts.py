@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from pipelines.workspace.store import Workspace
 
 PAUSE_S = 0.35
+MAX_OFFLINE_WORDS = 70  # host A's and B's sentences together: about 25 s of speech
 _MARK = re.compile(r"\s*\[\d+\]")
 _LEAD_IN = re.compile(r"^From [^:\n]{1,120}:\s*")  # the offline answer's "From chapter III:"
 
@@ -67,10 +68,33 @@ def _sentences(text: str) -> list[str]:
     return [s for s in sentence_texts(text) if s.strip()]
 
 
+_CITED_UNIT = re.compile(r"(.+?)((?:\s*\[\d+\])+)\.?(?=\s|$)", re.S)
+
+
+def _best_first(text: str, best_first: list[int]) -> list[str]:
+    """An offline answer's cited pieces (each with its markers), the best-supported first:
+    the answer is in reading order, and host A should say the piece that answers."""
+    units = [m.group(0).strip() for m in _CITED_UNIT.finditer(text)]
+    rank = {n: i for i, n in enumerate(best_first)}
+
+    def place(unit: str) -> int:
+        numbers = [int(n) for n in re.findall(r"\[(\d+)\]", unit)]
+        return min((rank.get(n, len(rank)) for n in numbers), default=len(rank))
+
+    return sorted(units, key=place)  # stable: a lead-in stays before its own sentence
+
+
 def exchange_turns(
-    question: str, answer_text: str, supported: bool, hosts: list[str]
+    question: str,
+    answer_text: str,
+    supported: bool,
+    hosts: list[str],
+    best_first: list[int] | None = None,
 ) -> list[Turn]:
-    """Host B relays the question, host A answers, host B adds the rest or hands back."""
+    """Host B relays the question, host A answers, host B adds the rest or hands back.
+
+    Offline (`best_first` given) host A says the best-supported piece and host B adds the
+    next one only while the reply stays short: it is voiced before it plays."""
     a, b = hosts[0], hosts[1] if len(hosts) > 1 else hosts[0]
     turns = [Turn(b, f"A listener asks: {question.rstrip('?')}?")]
     if not supported:
@@ -79,15 +103,26 @@ def exchange_turns(
         )
         turns.append(Turn(b, "Fair enough. Let's get back to the episode."))
         return turns
-    sentences = _sentences(_LEAD_IN.sub("", answer_text).strip())
-    first, rest = sentences[:2], sentences[2:4]
+    text = _LEAD_IN.sub("", answer_text).strip()
+    if best_first:
+        units = _best_first(text, best_first) or [text]
+        first = units[:1]
+        rest = [u for u in units[1:2] if _words(first[0]) + _words(u) <= MAX_OFFLINE_WORDS]
+    else:
+        sentences = _sentences(text)
+        first, rest = sentences[:2], sentences[2:4]
     turns.append(Turn(a, " ".join(first)))
     if rest:
-        turns.append(Turn(b, "And " + rest[0][:1].lower() + rest[0][1:] + " " + " ".join(rest[1:])))
+        # no lower-casing of the added sentence: it may open with a name ("Mrs. Watchett")
+        turns.append(Turn(b, "And there's this: " + " ".join(rest)))
         turns.append(Turn(a, "Right. Back to the episode."))
     else:
         turns.append(Turn(b, "Good question. Back to the episode."))
     return turns
+
+
+def _words(text: str) -> int:
+    return len(_MARK.sub("", text).split())
 
 
 def _passages_of(turn_text: str, citations: list[Citation]) -> list[str]:
@@ -107,7 +142,7 @@ def ask_hosts(
     started = time.perf_counter()
     result = answer(session, question, episode_scope(episode))
     hosts = [h.name for h in episode.script.hosts] or ["Host A", "Host B"]
-    turns = exchange_turns(question, result.text, result.supported, hosts)
+    turns = exchange_turns(question, result.text, result.supported, hosts, result.best_first)
     for turn in turns:  # citations stay as metadata: a voice never reads "[1]"
         turn.passage_ids = _passages_of(turn.text, result.citations)
         turn.text = _MARK.sub("", turn.text).strip()

@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 from pipelines.companion.explain import explain_passage, hard_words
-from pipelines.companion.hosts import ask_hosts, exchanges_of, save_exchange, voice_exchange
+from pipelines.companion.hosts import (
+    ask_hosts,
+    exchange_turns,
+    exchanges_of,
+    save_exchange,
+    voice_exchange,
+)
 from pipelines.errors import BackendError, FolioError
 from pipelines.podcast.episodes import get_episode, render_episode
 from pipelines.testing.scripted_llm import ScriptedLLM
@@ -66,7 +72,9 @@ def test_the_hosts_answer_a_listener_and_it_is_kept(companion_ws, episode) -> No
     )
     assert [t.speaker for t in exchange.turns][:2] == ["Ben", "Ada"]
     said = " ".join(t.text for t in exchange.turns)
-    assert exchange.supported and "Watchett" in said and not said.count("From chapter")
+    # host A says the sentence that answers, though the chapter has it second
+    assert exchange.supported and "Watchett" in exchange.turns[1].text
+    assert not said.count("From chapter")
     assert "[" not in " ".join(t.text for t in exchange.turns)  # citations are not voiced
     allowed = set(episode.script.chapter_ids)
     cited = ws.get_passages([c.passage_id for c in exchange.citations])
@@ -79,6 +87,17 @@ def test_the_hosts_answer_a_listener_and_it_is_kept(companion_ws, episode) -> No
     assert kept[-1].question == exchange.question and kept[-1].audio_path == str(path)
     transcript = Path(get_episode(ws, episode.id).transcript_path).with_suffix(".txt")
     assert "Listener question (at 0:04)" in transcript.read_text("utf-8")
+
+
+def test_offline_host_a_says_the_best_supported_sentence_and_the_reply_stays_short() -> None:
+    text = "From chapter III: The lab went dark. [1] Mrs. Watchett came in. [2]"
+    turns = exchange_turns("Who came in?", text, True, ["Ada", "Ben"], best_first=[2, 1])
+    assert [t.speaker for t in turns] == ["Ben", "Ada", "Ben", "Ada"]
+    assert turns[1].text.startswith("Mrs. Watchett came in.")
+    assert "The lab went dark." in turns[2].text  # added, its capital kept
+    long = "From chapter III: " + "word " * 50 + "[1] " + "more " * 40 + "[2]"
+    short = exchange_turns("Who?", long, True, ["Ada", "Ben"], best_first=[1, 2])
+    assert len(short) == 3 and "more" not in " ".join(t.text for t in short)
 
 
 def test_a_question_the_chapters_do_not_answer(companion_ws, episode) -> None:
