@@ -100,7 +100,9 @@ def test_the_first_part_plays_while_the_rest_renders(
         parts = job.payload["parts"]
         assert all(p["segment"] == 0 for p in parts), "the second segment is still being made"
         players = [p for p in app.main.get("audio") if p.proto.url.endswith(".wav")]
-        assert 1 <= len(players) == len(parts), "one player per part voiced so far"
+        shown = [c for c in _captions(app) if c.startswith("Part ")]
+        # the job may voice another part after the page was drawn, never fewer
+        assert 1 <= len(players) == len(shown) <= len(parts), "one player per part voiced"
         first = parts[0]
         assert (first["episode"], first["part"], first["start_s"]) == (1, 0, 0)
         with wave.open(first["path"], "rb") as wav:  # a real WAV behind the player
