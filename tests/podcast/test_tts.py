@@ -33,26 +33,31 @@ from pipelines.podcast.tts.registry import (
 from pipelines.settings import TTSSettings
 from pipelines.testing.scripted_tts import ScriptedTTS
 from tests.llm.llama_server import free_port
-from tests.podcast.tts_contract import TTSContract
+from tests.podcast.tts_contract import (
+    OnlineEngineContract,
+    RegisteredEngineContract,
+    TTSContract,
+)
 
 KEY = "sk-test-secret-123"
 
 
 # -- engines against the contract ---------------------------------------------------------
-class TestPiperContract(TTSContract):
+class TestPiperContract(RegisteredEngineContract):
     @pytest.fixture
     def engine(self) -> TTSEngine:
         return PiperEngine()
 
 
-@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng not installed")
-class TestEspeakContract(TTSContract):
+class TestEspeakContract(RegisteredEngineContract):
     @pytest.fixture
     def engine(self) -> TTSEngine:
+        if shutil.which("espeak-ng") is None:
+            pytest.fail("espeak-ng is not installed; `make test` installs it (apt)")
         return EspeakEngine()
 
 
-class TestEdgeOfflineContract(TTSContract):
+class TestEdgeOfflineContract(OnlineEngineContract, RegisteredEngineContract):
     """No network in tests: edge-tts fails in milliseconds and hands over to piper."""
 
     speaks = False
@@ -68,7 +73,7 @@ class TestScriptedContract(TTSContract):
         return ScriptedTTS()
 
 
-class TestScriptedOnlineFailingContract(TTSContract):
+class TestScriptedOnlineFailingContract(OnlineEngineContract):
     speaks = False
 
     @pytest.fixture
@@ -132,13 +137,13 @@ def speech_server() -> Iterator[SpeechServer]:
     server.server_close()
 
 
-class TestOpenAIServerContract(TTSContract):
+class TestOpenAIServerContract(OnlineEngineContract, RegisteredEngineContract):
     @pytest.fixture
     def engine(self, speech_server: SpeechServer) -> TTSEngine:
         return OpenAISpeechEngine(speech_server.url, KEY)
 
 
-class TestOpenAIUnreachableContract(TTSContract):
+class TestOpenAIUnreachableContract(OnlineEngineContract, RegisteredEngineContract):
     speaks = False
 
     @pytest.fixture
