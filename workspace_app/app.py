@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `streamlit run` 
 
 from pipelines.errors import FolioError  # noqa: E402
 from pipelines.workspace.store import Workspace  # noqa: E402
-from workspace_app import resources, state  # noqa: E402
+from workspace_app import persistence, resources, state  # noqa: E402
 from workspace_app.views import ask, notes, quiz, reader, studio, summaries, welcome  # noqa: E402
 from workspace_app.views import library as library_view  # noqa: E402
 from workspace_app.views import settings as settings_view  # noqa: E402
@@ -84,7 +84,7 @@ def main() -> None:
     if ws is None:
         return
     source_ids = [s.id for s in ws.list_sources()]
-    state.restore(ws.home, source_ids)
+    persistence.restore(ws.home, source_ids)
     if state.selected_source() not in source_ids:
         state.select_source(source_ids[0] if source_ids else None)
     with st.sidebar:
@@ -103,8 +103,8 @@ def main() -> None:
             width="stretch",
         )
         guarded(state.view(), VIEWS[state.view()], ws)
-    state.sync_query_params()
-    state.persist(ws.home)
+    persistence.sync_query_params()
+    persistence.persist(ws.home)
 
 
 main()

@@ -1,6 +1,7 @@
 """Every session-state key the app uses, behind typed accessors (one place to look).
 
-No other module touches `st.session_state`: views call the functions here (`bind`,
+No other module touches `st.session_state` (but `persistence`, which keeps some of it
+across reloads): views call the functions here (`bind`,
 `widget_value` and `set_widget_value` for widgets). The keys of widgets whose values
 matter live below as constants or `*_key()` helpers, so a test (or a callback) can seed
 or read them by name; buttons and one-off inputs keep plain `key=`s in their views.
@@ -10,25 +11,21 @@ choice never lives only in a widget key. It lives under a plain key that no widg
 `bind()` fills the widget from it whenever the widget is drawn afresh, and the widget's
 `on_change` writes it back. What must outlive the session is persisted:
 
-- in the address bar (`sync_query_params` / `restore`): the view, the source, its ticked
-  chapters and the chapter being read, so a reload or a shared link opens the same place;
+- in the address bar (`persistence.sync_query_params` / `restore`): the view, the source,
+  its ticked chapters and the chapter being read, so a reload or a shared link opens the
+  same place;
 - in the workspace: the studio's choices and the script drafts with their edits
-  (`app-preferences.json`, see `persist`); the
-  Settings screen saves its choices with `pipelines.settings_file` (settings.toml, keys in
-  keys.toml readable only by their owner), which the CLI reads too.
+  (`app-preferences.json`, see `persistence.persist`); the Settings screen saves its
+  choices with `pipelines.settings_file` (settings.toml, keys in keys.toml readable only
+  by their owner), which the CLI reads too.
 """
 
 from __future__ import annotations
 
-import json
-import logging
 import os
-from pathlib import Path
 from typing import Any
 
 import streamlit as st
-
-log = logging.getLogger("folio.app")
 
 # -- plain keys (no widget owns them) -------------------------------------------------
 SELECTED_SOURCE = "selected_source"  # str | None: the source the reader/studio works on
@@ -79,7 +76,6 @@ QUIZ_ANSWER = "quiz_answer"  # prefix: quiz_answer:<chapter id>:<n>
 HOSTS_INPUT = "hosts_input"  # prefix: hosts_input:<episode id>
 
 VIEWS = ("Reader", "Ask", "Quiz", "Summaries", "Podcast", "Notes", "Settings")
-PREFS_FILE = "app-preferences.json"
 RAISE_ENV = "FOLIO_APP_RAISE"  # "1": views re-raise (tests), see `raise_errors`
 
 
@@ -398,107 +394,3 @@ def workspace_home() -> str | None:
 
 def set_workspace_home(home: str | None) -> None:
     st.session_state[WORKSPACE_HOME] = home
-
-
-# -- persistence: the address bar and the workspace -------------------------------------------
-def _prefs_path(home: Path) -> Path:
-    return Path(home) / PREFS_FILE
-
-
-def _prefs() -> dict[str, Any]:
-    """What outlives the session: the studio's choices, the script drafts being edited,
-    and the finished jobs whose results are already in them (so a reload does not load
-    a script job's original over an edited draft)."""
-    return {
-        "studio": studio_choices(),
-        "drafts": script_drafts(),
-        "seen_jobs": sorted(seen_jobs()),
-    }
-
-
-def restore(home: Path, source_ids: list[str]) -> None:
-    """Once per session: read the address bar and the workspace's saved preferences."""
-    if st.session_state.get(RESTORED):
-        return
-    st.session_state[RESTORED] = True
-    try:
-        saved = json.loads(_prefs_path(home).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        saved = {}
-    except (OSError, ValueError) as exc:
-        log.warning("Could not read %s: %s", PREFS_FILE, exc)
-        saved = {}
-    if isinstance(saved, dict):
-        _adopt_old_settings(home, saved.get("settings"))
-        if isinstance(saved.get("studio"), dict):
-            studio_choices().update(saved["studio"])
-        if isinstance(saved.get("drafts"), list) and saved["drafts"]:
-            st.session_state[SCRIPT_DRAFTS] = [d for d in saved["drafts"] if isinstance(d, dict)]
-        if isinstance(saved.get("seen_jobs"), list):
-            seen_jobs().update(str(j) for j in saved["seen_jobs"])
-        st.session_state[SAVED_PREFS] = json.dumps(_prefs(), sort_keys=True)
-    params = st.query_params
-    if params.get("view") in VIEWS and NAV not in st.session_state:
-        st.session_state[NAV] = params["view"]
-    prefix = params.get("source", "")
-    match = [s for s in source_ids if prefix and s.startswith(prefix)]
-    if len(match) != 1:
-        return
-    source_id = match[0]
-    select_source(source_id)
-    chapters = [int(n) for n in params.get("chapters", "").split(",") if n.strip().isdigit()]
-    if chapters:
-        set_chosen_chapters(source_id, chapters)
-    reading = params.get("chapter", "")
-    if reading.isdigit():
-        show_chapter(source_id, int(reading))
-
-
-def _adopt_old_settings(home: Path, old: Any) -> None:
-    """Settings-screen choices that older versions kept in app-preferences.json move to
-    the workspace's settings.toml once, unless it already has choices of its own."""
-    from pipelines.settings_file import SAVED_SECTIONS, load_saved, save_choices
-
-    if not isinstance(old, dict) or load_saved(Path(home)):
-        return
-    for section, fields in old.items():
-        if section in SAVED_SECTIONS and isinstance(fields, dict):
-            try:
-                save_choices(
-                    Path(home), section, {k: v for k, v in fields.items() if k != "api_key"}
-                )
-            except Exception as exc:  # an unknown old field must not stop the app
-                log.warning("Could not keep the old %s settings: %s", section, exc)
-
-
-def sync_query_params() -> None:
-    """Write where the reader is into the address bar (only the parts that changed)."""
-    wanted: dict[str, str] = {"view": view()}
-    source_id = selected_source()
-    if source_id:
-        wanted["source"] = source_id[:16]
-        chosen = chosen_chapters(source_id)
-        if chosen:
-            wanted["chapters"] = ",".join(str(i) for i in chosen)
-        position = reading_position(source_id)
-        if position is not None:
-            wanted["chapter"] = str(position)
-    current = {k: st.query_params.get(k) for k in st.query_params}
-    if current != wanted:
-        st.query_params.from_dict(wanted)
-
-
-def persist(home: Path) -> None:
-    """Write the studio's choices and drafts to the workspace when they changed."""
-    data = json.dumps(_prefs(), sort_keys=True)
-    if data == st.session_state.get(SAVED_PREFS):
-        return
-    path = _prefs_path(home)
-    try:
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(data, encoding="utf-8")
-        tmp.replace(path)
-    except OSError as exc:
-        log.warning("Could not save %s: %s", path, exc)
-        return
-    st.session_state[SAVED_PREFS] = data

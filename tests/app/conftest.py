@@ -32,12 +32,13 @@ def app(book_home, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
     """The app on the shared workspace; any view failure is raised (FOLIO_APP_RAISE), so
     `app.exception` holds it instead of a friendly message the test cannot see."""
     from workspace_app import state
+    from workspace_app.persistence import PREFS_FILE
 
     home, _ = book_home
     monkeypatch.setenv("FOLIO_HOME", str(home))
     monkeypatch.setenv(state.RAISE_ENV, "1")
     monkeypatch.delenv("FOLIO_TTS__ENGINE", raising=False)  # the app's own default and choices
-    for name in (state.PREFS_FILE, "settings.toml", "keys.toml"):  # each test starts afresh
+    for name in (PREFS_FILE, "settings.toml", "keys.toml"):  # each test starts afresh
         (home / name).unlink(missing_ok=True)
     st.cache_resource.clear()
     at = AppTest.from_file(APP, default_timeout=120)

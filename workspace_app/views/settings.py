@@ -1,5 +1,5 @@
 """Settings: the LLM backend (with a connection test), voices (with a preview), the
-workspace folder. Choices are kept in the workspace (state.persist); keys are never
+workspace folder. Choices are kept in the workspace (persistence.persist); keys are never
 shown, logged or stored."""
 
 from __future__ import annotations
