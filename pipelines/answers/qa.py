@@ -193,10 +193,10 @@ def _generate(
     reserve = settings.llm.max_answer_tokens
     # the notes take at most half the window, so passages to cite always have room
     notes_budget = max(0, llm.context_window - reserve) // 2
-    if route is not None and not route.notes_for_model(lambda _: None, notes_budget):
+    notes_size = route.notes_for_model(lambda _: None, notes_budget) if route is not None else ""
+    if not notes_size:  # no notes fit: the passages alone, with the plain instructions
         route = None
     system = SYSTEM_PROMPT if route is None else NOTES_SYSTEM_PROMPT
-    notes_size = route.notes_for_model(lambda _: None, notes_budget) if route is not None else ""
     fit = fit_passages(
         system, f"{notes_size}\n{question}", evidence.hits, llm.context_window, reserve
     )

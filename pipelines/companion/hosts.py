@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 PAUSE_S = 0.35
 MAX_OFFLINE_WORDS = 70  # host A's and B's sentences together: about 25 s of speech
 _MARK = re.compile(r"\s*\[\d+\]")
+_NUMBER = re.compile(r"\[(\d+)\]")
 _LEAD_IN = re.compile(r"^From [^:\n]{1,120}:\s*")  # the offline answer's "From chapter III:"
 
 
@@ -78,7 +79,7 @@ def _best_first(text: str, best_first: list[int]) -> list[str]:
     rank = {n: i for i, n in enumerate(best_first)}
 
     def place(unit: str) -> int:
-        numbers = [int(n) for n in re.findall(r"\[(\d+)\]", unit)]
+        numbers = [int(n) for n in _NUMBER.findall(unit)]
         return min((rank.get(n, len(rank)) for n in numbers), default=len(rank))
 
     return sorted(units, key=place)  # stable: a lead-in stays before its own sentence
@@ -126,7 +127,7 @@ def _words(text: str) -> int:
 
 
 def _passages_of(turn_text: str, citations: list[Citation]) -> list[str]:
-    numbers = {int(n) for n in re.findall(r"\[(\d+)\]", turn_text)}
+    numbers = {int(n) for n in _NUMBER.findall(turn_text)}
     return [c.passage_id for c in citations if c.number in numbers]
 
 
